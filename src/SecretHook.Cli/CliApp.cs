@@ -1,0 +1,118 @@
+using System.Reflection;
+using McMaster.Extensions.CommandLineUtils;
+using SecretHook.Cli.Commands;
+using SecretHook.Cli.Infrastructure;
+
+namespace SecretHook.Cli;
+
+/// <summary>
+/// The composition root: builds the command tree (McMaster's builder API, which is trim-safe), runs
+/// it, and maps every outcome to an exit code — a usage or configuration error is one line on stderr
+/// and exit 2, an unexpected exception is exit 2 with its message, never exit 0.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>The program name used in messages.</summary>
+    public const string Name = "secrethook";
+
+    /// <summary>Runs the command line <paramref name="args"/> against <paramref name="env"/>.</summary>
+    public static int Run(string[] args, CliEnvironment env)
+    {
+        var console = new ConsoleAdapter(env);
+        using var app = new CommandLineApplication(console, env.WorkingDirectory, throwOnUnexpectedArg: true)
+        {
+            Name = Name,
+            Description = "Stops credentials from leaving your machine: scans files, staged changes and commits for secrets.",
+        };
+        app.HelpOption("-h|--help");
+        app.VersionOption("--version", Version);
+        ScanCommand.Register(app, env);
+        RulesCommand.Register(app, env);
+        app.OnExecute(() =>
+        {
+            app.ShowHelp();
+            return ExitCodes.Error;
+        });
+        try
+        {
+            int code = app.Execute(args);
+            console.Publish();
+            return code;
+        }
+        catch (CommandParsingException e)
+        {
+            string usage = e.Command.Name is { } n && n != Name ? $"{Name} {n} --help" : $"{Name} --help";
+            env.Stderr.WriteLine($"{Name}: error: {FirstLine(e.Message)} (see '{usage}')");
+            return ExitCodes.Error;
+        }
+        catch (UsageException e)
+        {
+            env.Stderr.WriteLine($"{Name}: error: {e.Message}");
+            return ExitCodes.Error;
+        }
+        catch (RuleErrorsException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                env.Stderr.WriteLine(error.ToString());
+            }
+            return ExitCodes.Error;
+        }
+        catch (IOException e) when (IsBrokenPipe(e))
+        {
+            return ExitCodes.Error;
+        }
+        catch (Exception e)
+        {
+            env.Stderr.WriteLine($"{Name}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}");
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>The informational version of the executable.</summary>
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static string FirstLine(string message) => message.Split('\n')[0].TrimEnd('\r');
+
+    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Routes McMaster's help and version text to the environment's stdout — held back until the
+    /// command succeeds, so that a parse error prints only our one-line message on stderr and never
+    /// McMaster's hint on stdout, where it would corrupt a JSON report consumer.
+    /// </summary>
+    private sealed class ConsoleAdapter(CliEnvironment env) : IConsole
+    {
+        private readonly StringWriter _out = new() { NewLine = "\n" };
+
+        public void Publish()
+        {
+            var text = _out.ToString();
+            if (text.Length > 0)
+            {
+                env.Stdout.Write(System.Text.Encoding.UTF8.GetBytes(text));
+                env.Stdout.Flush();
+            }
+        }
+
+        public TextWriter Out => _out;
+        public TextWriter Error => env.Stderr;
+        public TextReader In => TextReader.Null;
+        public bool IsInputRedirected => true;
+        public bool IsOutputRedirected => !env.StdoutIsTerminal;
+        public bool IsErrorRedirected => true;
+        public ConsoleColor ForegroundColor { get; set; }
+        public ConsoleColor BackgroundColor { get; set; }
+
+        public event ConsoleCancelEventHandler? CancelKeyPress
+        {
+            add { }
+            remove { }
+        }
+
+        public void ResetColor()
+        {
+        }
+    }
+}

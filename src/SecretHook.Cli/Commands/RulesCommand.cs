@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using McMaster.Extensions.CommandLineUtils;
+using SecretHook.Cli.Infrastructure;
+
+namespace SecretHook.Cli.Commands;
+
+/// <summary><c>secrethook rules</c>: lists the rules (id, provider, description) as text or JSON.</summary>
+public static class RulesCommand
+{
+    /// <summary>Registers the command on <paramref name="app"/>.</summary>
+    public static void Register(CommandLineApplication app, CliEnvironment env)
+    {
+        app.Command("rules", cmd =>
+        {
+            cmd.Description = "List the detection rules.";
+            var format = cmd.Option("-f|--format <FORMAT>", "text (default) or json.", CommandOptionType.SingleValue);
+            var rules = new RuleOptions(cmd);
+            cmd.HelpOption("-h|--help");
+            cmd.OnExecute(() =>
+            {
+                string f = format.Value() ?? "text";
+                if (f is not ("text" or "json"))
+                {
+                    throw new UsageException($"unknown format '{f}' (expected text or json)");
+                }
+                var set = rules.Load(env);
+                var ordered = set.Rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+                if (f == "json")
+                {
+                    using var w = new Utf8JsonWriter(env.Stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                    w.WriteStartObject();
+                    w.WriteNumber("version", 1);
+                    w.WriteStartArray("rules");
+                    foreach (var r in ordered)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("id", r.Id);
+                        w.WriteString("provider", r.Provider);
+                        w.WriteString("description", r.Description);
+                        w.WriteStartArray("keywords");
+                        foreach (var k in r.Keywords)
+                        {
+                            w.WriteStringValue(k);
+                        }
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    w.Flush();
+                    env.Stdout.WriteByte((byte)'\n');
+                }
+                else
+                {
+                    int idWidth = ordered.Max(r => r.Id.Length);
+                    int providerWidth = ordered.Max(r => r.Provider.Length);
+                    var sb = new StringBuilder();
+                    foreach (var r in ordered)
+                    {
+                        sb.Append(r.Id.PadRight(idWidth + 2)).Append(r.Provider.PadRight(providerWidth + 2)).Append(r.Description).Append('\n');
+                    }
+                    sb.Append($"{ordered.Count} rules\n");
+                    env.Stdout.Write(Encoding.UTF8.GetBytes(sb.ToString()));
+                }
+                env.Stdout.Flush();
+                return ExitCodes.Clean;
+            });
+        });
+    }
+}

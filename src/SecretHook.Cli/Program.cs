@@ -1,0 +1,4 @@
+using SecretHook.Cli;
+using SecretHook.Cli.Infrastructure;
+
+return CliApp.Run(args, CliEnvironment.FromConsole());

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace SecretHook.Core.Matching;
+
+/// <summary>
+/// One occurrence of a keyword in a haystack: the keyword's id (its index in the builder) and the
+/// half-open byte range <c>[Start, End)</c> it occupies.
+/// </summary>
+public readonly record struct KeywordHit(int KeywordId, int Start, int End);
+
+/// <summary>
+/// An immutable, thread-safe Aho-Corasick automaton over UTF-8 bytes that reports every occurrence of
+/// every keyword, overlapping ones included, matching ASCII letters case-insensitively. Built by
+/// <see cref="KeywordAutomatonBuilder"/>.
+/// </summary>
+/// <remarks>
+/// The automaton is a full DFA: failure transitions are resolved at build time, so the search loop does
+/// one table load per input byte. Bytes are first mapped to equivalence classes (every byte that occurs
+/// in no keyword shares class 0, and upper-case ASCII folds onto lower-case), which keeps the table at
+/// <c>states × classes</c> ints. States are renumbered so that every state with an output comes after
+/// every state without one, and state ids are premultiplied by the class count, so "did a keyword end
+/// here" is a single comparison against <see cref="_firstMatchState"/>. While the automaton sits in its
+/// start state it skips ahead with a vectorised <see cref="SearchValues{T}"/> search for a keyword's
+/// first byte, when that set is small enough for the skip to pay (see <see cref="MaxSkipBytes"/>).
+/// </remarks>
+public sealed class KeywordAutomaton
+{
+    /// <summary>
+    /// The start-state skip is used only when keywords begin with at most this many distinct bytes
+    /// (case variants counted). Above that, typical source text stops the vectorised search every few
+    /// bytes, and the per-call overhead costs more than the plain table walk it replaces.
+    /// </summary>
+    internal const int MaxSkipBytes = 24;
+
+    private readonly int[] _table;          // premultiplied state id + class → premultiplied next state
+    private readonly byte[] _classOf;       // byte → equivalence class
+    private readonly int _classCount;
+    private readonly int _firstMatchState;  // premultiplied: states >= this have outputs
+    private readonly int[] _outputStart;    // per (state / classCount - firstMatchIndex): range into _outputs
+    private readonly int[] _outputs;        // keyword ids
+    private readonly int[] _keywordLength;
+    private readonly SearchValues<byte>? _startBytes;
+
+    internal KeywordAutomaton(int[] table, byte[] classOf, int classCount, int firstMatchState,
+        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes)
+    {
+        _table = table;
+        _classOf = classOf;
+        _classCount = classCount;
+        _firstMatchState = firstMatchState;
+        _outputStart = outputStart;
+        _outputs = outputs;
+        _keywordLength = keywordLength;
+        _startBytes = startBytes;
+    }
+
+    /// <summary>The number of keywords the automaton was built from.</summary>
+    public int KeywordCount => _keywordLength.Length;
+
+    /// <summary>The number of DFA states (for diagnostics and benchmarks).</summary>
+    public int StateCount => _table.Length / _classCount;
+
+    /// <summary>Whether the vectorised start-state skip is in use.</summary>
+    public bool UsesStartSkip => _startBytes is not null;
+
+    /// <summary>The length in bytes of keyword <paramref name="keywordId"/>.</summary>
+    public int KeywordLength(int keywordId) => _keywordLength[keywordId];
+
+    /// <summary>
+    /// Appends every keyword occurrence in <paramref name="haystack"/> to <paramref name="hits"/>, in
+    /// order of their end offsets (occurrences ending at the same byte: longest keyword first).
+    /// Allocates nothing beyond growing <paramref name="hits"/>.
+    /// </summary>
+    public void FindAll(ReadOnlySpan<byte> haystack, List<KeywordHit> hits)
+    {
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref byte classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
+        int firstMatch = _firstMatchState;
+        var skip = _startBytes;
+        int state = 0;
+        int i = 0;
+        while (i < haystack.Length)
+        {
+            if (state == 0 && skip is not null)
+            {
+                int next = haystack[i..].IndexOfAny(skip);
+                if (next < 0)
+                {
+                    return;
+                }
+                i += next;
+            }
+            state = Unsafe.Add(ref table, state + Unsafe.Add(ref classOf, haystack[i]));
+            if (state >= firstMatch)
+            {
+                Report(state, i + 1, hits);
+            }
+            i++;
+        }
+    }
+
+    /// <summary>Whether <paramref name="haystack"/> contains any keyword. Stops at the first one.</summary>
+    public bool ContainsAny(ReadOnlySpan<byte> haystack)
+    {
+        int state = 0;
+        for (int i = 0; i < haystack.Length; i++)
+        {
+            state = _table[state + _classOf[haystack[i]]];
+            if (state >= _firstMatchState)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Report(int state, int end, List<KeywordHit> hits)
+    {
+        int slot = (state - _firstMatchState) / _classCount;
+        for (int o = _outputStart[slot]; o < _outputStart[slot + 1]; o++)
+        {
+            int id = _outputs[o];
+            hits.Add(new KeywordHit(id, end - _keywordLength[id], end));
+        }
+    }
+
+    internal static bool ShouldSkip(int distinctStartBytes) => distinctStartBytes <= MaxSkipBytes;
+
+    [Conditional("DEBUG")]
+    internal void AssertInvariants()
+    {
+        Debug.Assert(_table.Length % _classCount == 0);
+        Debug.Assert(_firstMatchState % _classCount == 0);
+    }
+}

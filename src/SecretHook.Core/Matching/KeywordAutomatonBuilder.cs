@@ -1,0 +1,188 @@
+using System.Buffers;
+
+namespace SecretHook.Core.Matching;
+
+/// <summary>
+/// Collects ASCII keywords and compiles them into a <see cref="KeywordAutomaton"/>. Keywords are
+/// matched ASCII case-insensitively; the id of a keyword is the order in which it was added.
+/// </summary>
+public sealed class KeywordAutomatonBuilder
+{
+    private readonly List<byte[]> _keywords = [];
+
+    /// <summary>Adds a keyword and returns its id.</summary>
+    /// <exception cref="ArgumentException">The keyword is empty or not ASCII.</exception>
+    public int Add(string keyword)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyword);
+        var bytes = new byte[keyword.Length];
+        for (int i = 0; i < keyword.Length; i++)
+        {
+            char c = keyword[i];
+            if (c > 0x7F)
+            {
+                throw new ArgumentException($"keyword '{keyword}' is not ASCII", nameof(keyword));
+            }
+            bytes[i] = Fold((byte)c);
+        }
+        _keywords.Add(bytes);
+        return _keywords.Count - 1;
+    }
+
+    /// <summary>Compiles the keywords added so far. The builder can be reused afterwards.</summary>
+    public KeywordAutomaton Build()
+    {
+        // 1. Byte classes: each distinct (folded) keyword byte gets its own class; everything else is 0.
+        var classOf = new byte[256];
+        int classCount = 1;
+        foreach (var kw in _keywords)
+        {
+            foreach (byte b in kw)
+            {
+                if (classOf[b] == 0)
+                {
+                    if (classCount == 256)
+                    {
+                        throw new InvalidOperationException("too many distinct keyword bytes");
+                    }
+                    classOf[b] = (byte)classCount++;
+                }
+            }
+        }
+        for (int c = 'A'; c <= 'Z'; c++)
+        {
+            classOf[c] = classOf[c | 0x20];
+        }
+
+        // 2. Trie over classes.
+        var go = new List<int[]> { NewRow(classCount) };
+        var outputs = new List<List<int>> { new() };
+        for (int id = 0; id < _keywords.Count; id++)
+        {
+            int s = 0;
+            foreach (byte b in _keywords[id])
+            {
+                int c = classOf[b];
+                if (go[s][c] <= 0)
+                {
+                    go.Add(NewRow(classCount));
+                    outputs.Add([]);
+                    go[s][c] = go.Count - 1;
+                }
+                s = go[s][c];
+            }
+            outputs[s].Add(id);
+        }
+
+        // 3. Breadth-first: failure links, inherited outputs, and the full DFA (missing edges follow
+        //    the failure state's edge, which is already final because it is shallower).
+        var fail = new int[go.Count];
+        var queue = new Queue<int>();
+        for (int c = 0; c < classCount; c++)
+        {
+            int t = go[0][c];
+            if (t > 0)
+            {
+                fail[t] = 0;
+                queue.Enqueue(t);
+            }
+            else
+            {
+                go[0][c] = 0;
+            }
+        }
+        var order = new List<int> { 0 };
+        while (queue.Count > 0)
+        {
+            int s = queue.Dequeue();
+            order.Add(s);
+            // Outputs of the failure state end here too (they are suffixes of this state's string).
+            // A state's own outputs (the longest) come before the inherited, shorter ones.
+            outputs[s].AddRange(outputs[fail[s]]);
+            for (int c = 0; c < classCount; c++)
+            {
+                int t = go[s][c];
+                if (t > 0)
+                {
+                    fail[t] = go[fail[s]][c];
+                    queue.Enqueue(t);
+                }
+                else
+                {
+                    go[s][c] = go[fail[s]][c];
+                }
+            }
+        }
+
+        // 4. Renumber: the start state is 0, states without outputs next, states with outputs last.
+        var newId = new int[go.Count];
+        int next = 0;
+        foreach (int s in order)
+        {
+            if (outputs[s].Count == 0 || s == 0)
+            {
+                newId[s] = next++;
+            }
+        }
+        int firstMatchIndex = next;
+        foreach (int s in order)
+        {
+            if (outputs[s].Count > 0 && s != 0)
+            {
+                newId[s] = next++;
+            }
+        }
+
+        var table = new int[go.Count * classCount];
+        var outputStart = new int[go.Count - firstMatchIndex + 1];
+        var flatOutputs = new List<int>();
+        var byNewId = new int[go.Count];
+        for (int s = 0; s < go.Count; s++)
+        {
+            byNewId[newId[s]] = s;
+        }
+        for (int n = 0; n < go.Count; n++)
+        {
+            int s = byNewId[n];
+            for (int c = 0; c < classCount; c++)
+            {
+                table[n * classCount + c] = newId[go[s][c]] * classCount;
+            }
+            if (n >= firstMatchIndex)
+            {
+                outputStart[n - firstMatchIndex] = flatOutputs.Count;
+                flatOutputs.AddRange(outputs[s]);
+            }
+        }
+        outputStart[^1] = flatOutputs.Count;
+
+        // 5. Start-state skip: the bytes (both cases) that begin some keyword.
+        var startBytes = new HashSet<byte>();
+        foreach (var kw in _keywords)
+        {
+            startBytes.Add(kw[0]);
+            if (kw[0] is >= (byte)'a' and <= (byte)'z')
+            {
+                startBytes.Add((byte)(kw[0] & ~0x20));
+            }
+        }
+        var skip = startBytes.Count > 0 && KeywordAutomaton.ShouldSkip(startBytes.Count)
+            ? SearchValues.Create([.. startBytes])
+            : null;
+
+        var lengths = _keywords.Select(k => k.Length).ToArray();
+        var automaton = new KeywordAutomaton(table, classOf, classCount, firstMatchIndex * classCount,
+            outputStart, [.. flatOutputs], lengths, skip);
+        automaton.AssertInvariants();
+        return automaton;
+    }
+
+    private static int[] NewRow(int classCount)
+    {
+        var row = new int[classCount];
+        Array.Fill(row, -1);
+        return row;
+    }
+
+    private static byte Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using SecretHook.Core.Detection;
+
+namespace SecretHook.Core.Reporting;
+
+/// <summary>
+/// The human report: findings grouped by file, each with its position, rule and the line with the
+/// secret redacted, then each firing rule's remediation once, then how to suppress a false positive.
+/// ANSI colour only when <see cref="ReportOptions.Color"/> is set.
+/// </summary>
+public sealed class TextReporter : IReporter
+{
+    /// <inheritdoc />
+    public void Write(ScanReport report, Stream output, ReportOptions options)
+    {
+        using var w = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        var c = new Palette(options.Color);
+        if (report.Findings.Count == 0)
+        {
+            w.Flush();
+            return;
+        }
+        foreach (var group in report.Findings.GroupBy(f => f.File))
+        {
+            w.WriteLine(c.Bold(group.Key));
+            foreach (var f in group)
+            {
+                string where = $"{f.Line}:{f.Column}";
+                string commit = f.Commit is { } ci ? $"  {c.Dim($"commit {ci.ShortSha} \"{ci.Subject}\"")}" : "";
+                w.WriteLine($"  {c.Yellow(where.PadRight(8))} {c.Red(f.RuleId)}  {f.Description}{commit}");
+                string line = options.Redact ? Redaction.RedactLine(f) : f.LineText;
+                w.WriteLine($"  {"",8} {c.Dim(Sanitize(line.Trim()))}");
+                if (!options.Redact)
+                {
+                    w.WriteLine($"  {"",8} secret: {Sanitize(f.Secret)}");
+                }
+            }
+            w.WriteLine();
+        }
+        w.WriteLine(c.Bold("What to do"));
+        foreach (var ruleId in report.Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal))
+        {
+            var rule = report.Rules.Find(ruleId);
+            if (rule is not null)
+            {
+                w.WriteLine($"  {c.Red(ruleId)}: {rule.Remediation.ReplaceLineEndings(" ")}");
+            }
+        }
+        w.WriteLine();
+        w.WriteLine("  Remove the secret from the change and rotate it: once pushed, assume it is compromised.");
+        w.WriteLine($"  A false positive? Add a '{Detector.InlineAllowMarker}' comment on that line.");
+        w.Flush();
+    }
+
+    /// <summary>Replaces control characters so a scanned file cannot drive the terminal.</summary>
+    private static string Sanitize(string s)
+    {
+        if (!s.Any(char.IsControl))
+        {
+            return s;
+        }
+        var sb = new StringBuilder(s.Length);
+        foreach (char ch in s)
+        {
+            sb.Append(char.IsControl(ch) ? (ch == '\t' ? ' ' : '?') : ch);
+        }
+        return sb.ToString();
+    }
+
+    private readonly struct Palette(bool on)
+    {
+        public string Bold(string s) => on ? $"\u001b[1m{s}\u001b[0m" : s;
+        public string Dim(string s) => on ? $"\u001b[2m{s}\u001b[0m" : s;
+        public string Red(string s) => on ? $"\u001b[31m{s}\u001b[0m" : s;
+        public string Yellow(string s) => on ? $"\u001b[33m{s}\u001b[0m" : s;
+    }
+}

@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SecretHook.Core.Rules;
+
+/// <summary>A rule file's name (as shown in errors) and its text.</summary>
+public sealed record RuleSource(string Name, string Text);
+
+/// <summary>One problem in a rule file, printed as <c>file:line:col: rule ID: message</c>.</summary>
+public sealed record RuleLoadError(SourceLocation Location, string? RuleId, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        RuleId is null ? $"{Location}: {Message}" : $"{Location}: rule {RuleId}: {Message}";
+}
+
+/// <summary>The outcome of loading rule files: a rule set when there were no errors, else every error.</summary>
+public sealed record RuleLoadResult(RuleSet? RuleSet, IReadOnlyList<RuleLoadError> Errors)
+{
+    /// <summary>Whether loading succeeded.</summary>
+    public bool Success => RuleSet is not null;
+}
+
+/// <summary>
+/// Parses rule files (the schema in <c>patterns/SCHEMA.md</c>) with YamlDotNet's representation model
+/// (no reflection, AOT-safe), validates every value and collects every problem with its position
+/// instead of stopping at the first.
+/// </summary>
+public static partial class RuleLoader
+{
+    private static readonly string[] FileKeys = ["provider", "rules", "allowlist"];
+    private static readonly string[] RuleKeys =
+        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "allowlist", "remediation", "examples", "provider"];
+    private static readonly string[] AllowlistKeys = ["regexes", "stopwords"];
+    private static readonly string[] ExampleKeys = ["positive", "negative"];
+
+    /// <summary>The minimum keyword length: shorter keywords hit too often to be a useful prefilter.</summary>
+    public const int MinKeywordLength = 3;
+
+    /// <summary>
+    /// Loads rules from <paramref name="sources"/>. With <paramref name="compileRegexes"/>, every regex
+    /// is compiled now so that a bad one is reported with its position (do this for user-supplied files;
+    /// the built-in pack is proven by the catalogue test and compiles lazily, keeping start-up cheap).
+    /// </summary>
+    public static RuleLoadResult Load(IEnumerable<RuleSource> sources, bool compileRegexes)
+    {
+        var errors = new List<RuleLoadError>();
+        var rules = new List<Rule>();
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var globalRegexes = new List<string>();
+        var globalStopwords = new List<string>();
+        foreach (var source in sources)
+        {
+            var ctx = new Context(source.Name, errors, compileRegexes);
+            LoadFile(source, ctx, rules, seen, globalRegexes, globalStopwords);
+        }
+        if (errors.Count > 0)
+        {
+            return new RuleLoadResult(null, errors);
+        }
+        return new RuleLoadResult(new RuleSet(rules, new Allowlist(globalRegexes, globalStopwords)), errors);
+    }
+
+    private static void LoadFile(RuleSource source, Context ctx, List<Rule> rules,
+        Dictionary<string, SourceLocation> seen, List<string> globalRegexes, List<string> globalStopwords)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(source.Text));
+        }
+        catch (YamlException e)
+        {
+            ctx.Error(e.Start, null, $"invalid YAML: {e.Message}");
+            return;
+        }
+        if (stream.Documents.Count == 0)
+        {
+            return;
+        }
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            ctx.Error(stream.Documents[0].RootNode.Start, null, "a rule file must be a mapping with a 'rules' list");
+            return;
+        }
+        ctx.CheckKeys(root, FileKeys, null);
+        string provider = ctx.OptionalString(root, "provider", null) ?? Path.GetFileNameWithoutExtension(source.Name);
+        if (Child(root, "allowlist") is { } allow)
+        {
+            var list = ctx.ReadAllowlist(allow, null);
+            globalRegexes.AddRange(list.RegexSources);
+            globalStopwords.AddRange(list.Stopwords);
+        }
+        var rulesNode = Child(root, "rules");
+        if (rulesNode is null)
+        {
+            return;
+        }
+        if (rulesNode is not YamlSequenceNode seq)
+        {
+            ctx.Error(rulesNode.Start, null, "'rules' must be a list");
+            return;
+        }
+        foreach (var node in seq)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                ctx.Error(node.Start, null, "a rule must be a mapping");
+                continue;
+            }
+            var rule = ctx.ReadRule(map, provider);
+            if (rule is null)
+            {
+                continue;
+            }
+            if (seen.TryGetValue(rule.Id, out var first))
+            {
+                ctx.Error(map.Start, rule.Id, $"duplicate rule id (first defined at {first})");
+                continue;
+            }
+            seen[rule.Id] = rule.Location;
+            rules.Add(rule);
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+    [GeneratedRegex("^[a-z0-9]+(?:[-.][a-z0-9]+)*$")]
+    private static partial Regex IdPattern();
+
+    private sealed class Context(string file, List<RuleLoadError> errors, bool compileRegexes)
+    {
+        private int _errorsAtRuleStart;
+
+        public void Error(Mark mark, string? ruleId, string message) =>
+            errors.Add(new RuleLoadError(new SourceLocation(file, (int)mark.Line, (int)mark.Column), ruleId, message));
+
+        public void CheckKeys(YamlMappingNode map, string[] allowed, string? ruleId)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                if (key is not YamlScalarNode { Value: { } name } || !allowed.Contains(name))
+                {
+                    Error(key.Start, ruleId, $"unknown key '{(key as YamlScalarNode)?.Value}' (expected one of: {string.Join(", ", allowed)})");
+                }
+            }
+        }
+
+        public Rule? ReadRule(YamlMappingNode map, string fileProvider)
+        {
+            _errorsAtRuleStart = errors.Count;
+            string? id = OptionalString(map, "id", null);
+            if (id is null)
+            {
+                Error(map.Start, null, "missing required key 'id'");
+            }
+            else if (!IdPattern().IsMatch(id))
+            {
+                Error(Child(map, "id")!.Start, id, "id must be lower-case letters, digits and '-'");
+            }
+            CheckKeys(map, RuleKeys, id);
+            string provider = OptionalString(map, "provider", id) ?? fileProvider;
+            string? description = RequiredString(map, "description", id);
+            string? remediation = RequiredString(map, "remediation", id);
+            var keywords = ReadKeywords(map, id);
+            string? pattern = ReadPattern(map, id);
+            double? entropy = ReadEntropy(map, id);
+            bool multiline = OptionalBool(map, "multiline", id);
+            bool fallback = OptionalBool(map, "fallback", id);
+            var allowlist = Child(map, "allowlist") is { } a ? ReadAllowlist(a, id) : Allowlist.Empty;
+            var examples = Child(map, "examples") is { } e ? ReadExamples(e, id) : RuleExamples.None;
+            if (errors.Count > _errorsAtRuleStart || id is null || description is null || remediation is null || pattern is null)
+            {
+                return null;
+            }
+            return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
+                remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column));
+        }
+
+        private List<string> ReadKeywords(YamlMappingNode map, string? id)
+        {
+            var keywords = new List<string>();
+            var node = Child(map, "keywords");
+            if (node is null)
+            {
+                Error(map.Start, id, "missing required key 'keywords'");
+                return keywords;
+            }
+            foreach (var (value, mark) in StringList(node, "keywords", id))
+            {
+                if (value.Length < MinKeywordLength)
+                {
+                    Error(mark, id, $"keyword '{value}' is shorter than {MinKeywordLength} characters");
+                }
+                else if (!value.All(char.IsAscii))
+                {
+                    Error(mark, id, $"keyword '{value}' is not ASCII");
+                }
+                else
+                {
+                    keywords.Add(value);
+                }
+            }
+            if (keywords.Count == 0 && node is YamlSequenceNode { Children.Count: 0 })
+            {
+                Error(node.Start, id, "'keywords' must not be empty");
+            }
+            return keywords;
+        }
+
+        private string? ReadPattern(YamlMappingNode map, string? id)
+        {
+            string? pattern = RequiredString(map, "regex", id);
+            if (pattern is null)
+            {
+                return null;
+            }
+            var mark = Child(map, "regex")!.Start;
+            if (!pattern.Contains("(?<" + Rule.SecretGroup + ">", StringComparison.Ordinal))
+            {
+                Error(mark, id, $"regex has no group named '{Rule.SecretGroup}'");
+                return null;
+            }
+            return CheckRegex(pattern, mark, id) ? pattern : null;
+        }
+
+        private bool CheckRegex(string pattern, Mark mark, string? id)
+        {
+            if (!compileRegexes)
+            {
+                return true;
+            }
+            try
+            {
+                Rule.Compile(pattern);
+                return true;
+            }
+            catch (RegexParseException e)
+            {
+                var at = new Mark(mark.Index, mark.Line, mark.Column + e.Offset + 1);
+                Error(at, id, $"invalid regex: {e.Error} at offset {e.Offset}");
+            }
+            catch (NotSupportedException e)
+            {
+                Error(mark, id, $"regex is not supported by the linear-time engine: {e.Message}");
+            }
+            catch (ArgumentException e)
+            {
+                Error(mark, id, $"invalid regex: {e.Message}");
+            }
+            return false;
+        }
+
+        private double? ReadEntropy(YamlMappingNode map, string? id)
+        {
+            var node = Child(map, "entropy");
+            if (node is null)
+            {
+                return null;
+            }
+            if (node is YamlScalarNode { Value: { } s } &&
+                double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v is >= 0 and <= 8)
+            {
+                return v;
+            }
+            Error(node.Start, id, "'entropy' must be a number from 0 to 8 (bits per character)");
+            return null;
+        }
+
+        public Allowlist ReadAllowlist(YamlNode node, string? id)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node.Start, id, "'allowlist' must be a mapping with 'regexes' and/or 'stopwords'");
+                return Allowlist.Empty;
+            }
+            CheckKeys(map, AllowlistKeys, id);
+            var regexes = new List<string>();
+            if (Child(map, "regexes") is { } r)
+            {
+                foreach (var (value, mark) in StringList(r, "regexes", id))
+                {
+                    if (CheckRegex(value, mark, id))
+                    {
+                        regexes.Add(value);
+                    }
+                }
+            }
+            var stopwords = Child(map, "stopwords") is { } s
+                ? StringList(s, "stopwords", id).Select(x => x.Value).ToList()
+                : [];
+            return new Allowlist(regexes, stopwords);
+        }
+
+        private RuleExamples ReadExamples(YamlNode node, string? id)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node.Start, id, "'examples' must be a mapping with 'positive' and/or 'negative'");
+                return RuleExamples.None;
+            }
+            CheckKeys(map, ExampleKeys, id);
+            var positive = new List<string>();
+            if (Child(map, "positive") is { } p)
+            {
+                foreach (var (value, mark) in StringList(p, "positive", id))
+                {
+                    if (TemplateExpander.Validate(value) is { } problem)
+                    {
+                        Error(mark, id, $"positive example: {problem}");
+                    }
+                    positive.Add(value);
+                }
+            }
+            var negative = Child(map, "negative") is { } n
+                ? StringList(n, "negative", id).Select(x => x.Value).ToList()
+                : [];
+            return new RuleExamples(positive, negative);
+        }
+
+        public string? OptionalString(YamlMappingNode map, string key, string? id)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+            if (node is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                return v;
+            }
+            Error(node.Start, id, $"'{key}' must be a non-empty string");
+            return null;
+        }
+
+        private string? RequiredString(YamlMappingNode map, string key, string? id)
+        {
+            if (Child(map, key) is null)
+            {
+                Error(map.Start, id, $"missing required key '{key}'");
+                return null;
+            }
+            return OptionalString(map, key, id);
+        }
+
+        private bool OptionalBool(YamlMappingNode map, string key, string? id)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                return false;
+            }
+            if (node is YamlScalarNode { Value: "true" or "false" } s)
+            {
+                return s.Value == "true";
+            }
+            Error(node.Start, id, $"'{key}' must be true or false");
+            return false;
+        }
+
+        private List<(string Value, Mark Mark)> StringList(YamlNode node, string key, string? id)
+        {
+            var list = new List<(string, Mark)>();
+            if (node is not YamlSequenceNode seq)
+            {
+                Error(node.Start, id, $"'{key}' must be a list of strings");
+                return list;
+            }
+            foreach (var item in seq)
+            {
+                if (item is YamlScalarNode { Value: { Length: > 0 } v })
+                {
+                    list.Add((v, item.Start));
+                }
+                else
+                {
+                    Error(item.Start, id, $"'{key}' entries must be non-empty strings");
+                }
+            }
+            return list;
+        }
+    }
+}
