@@ -1,0 +1,162 @@
+using System.Text;
+using SecretHook.Core.Detection;
+using SecretHook.Core.Rules;
+
+namespace SecretHook.Core.Tests.Detection;
+
+public sealed class DetectorTests
+{
+    private static readonly Detector Pack = new(BuiltInRules.Load());
+
+    private static string Token(int seed) => TemplateExpander.Expand("hf_${alpha:34}", new Random(seed));
+
+    private static Detector Custom(string rulesYaml)
+    {
+        var result = RuleLoader.Load([new RuleSource("t.yaml", rulesYaml)], compileRegexes: true);
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        return new Detector(result.RuleSet!);
+    }
+
+    [Fact]
+    public void Reports_line_and_utf16_columns()
+    {
+        string t = Token(1);
+        // "é" is 2 bytes / 1 UTF-16 unit; "😀" is 4 bytes / 2 UTF-16 units.
+        string text = $"first\nsecond é😀 = \"{t}\" tail\n";
+        var f = Assert.Single(Pack.ScanText(text, "a/b.py"));
+        Assert.Equal("huggingface-user-token", f.RuleId);
+        Assert.Equal(("a/b.py", 2, 15, 2, 15 + 37), (f.File, f.Line, f.Column, f.EndLine, f.EndColumn));
+        Assert.Equal(t, f.Secret);
+        Assert.Equal($"second é😀 = \"{t}\" tail", f.LineText);
+        Assert.Equal(14, f.SnippetOffset);
+    }
+
+    [Fact]
+    public void Handles_crlf_line_endings()
+    {
+        string t = Token(2);
+        var f = Assert.Single(Pack.ScanText($"a=1\r\nb=2\r\nHF={t}\r\nc=3\r\n"));
+        Assert.Equal((3, 4), (f.Line, f.Column));
+        Assert.Equal($"HF={t}", f.LineText);
+    }
+
+    [Fact]
+    public void Maps_chunk_lines_to_file_lines()
+    {
+        string t = Token(3);
+        var data = Encoding.UTF8.GetBytes($"added one\nadded two {t}\n");
+        var findings = new List<Finding>();
+        var commit = new CommitInfo("0123456789abcdef", "subject");
+        Pack.Scan(new Chunk(data, "x.txt", LineNumbers: [10, 42], Commit: commit), Pack.CreateScratch(), findings);
+        var f = Assert.Single(findings);
+        Assert.Equal(42, f.Line);
+        Assert.Same(commit, f.Commit);
+    }
+
+    [Fact]
+    public void Finds_a_token_in_the_middle_of_a_megabyte_line()
+    {
+        string t = Token(4);
+        var sb = new StringBuilder();
+        sb.Append('a', 600_000).Append(";var k=\"").Append(t).Append("\";").Append('b', 600_000);
+        var f = Assert.Single(Pack.ScanText(sb.ToString()));
+        Assert.Equal(600_009, f.Column);
+        Assert.True(f.LineText.Length < 1000, "the snippet is bounded");
+    }
+
+    [Fact]
+    public void Reports_each_of_many_tokens_on_one_line_once()
+    {
+        var tokens = Enumerable.Range(10, 30).Select(Token).ToList();
+        var findings = Pack.ScanText(string.Join(",", tokens.Select(t => $"\"{t}\"")));
+        Assert.Equal(tokens, findings.Select(f => f.Secret));
+    }
+
+    [Fact]
+    public void Inline_allow_comment_suppresses_only_its_line()
+    {
+        string a = Token(5), b = Token(6);
+        var findings = Pack.ScanText($"x = \"{a}\"  # secrethook:allow test fixture\ny = \"{b}\"\n");
+        Assert.Equal([b], findings.Select(f => f.Secret));
+    }
+
+    [Theory]
+    [InlineData("hf_hub_download(repo_id=\"gpt2\")")]
+    [InlineData("HF_TOKEN = os.environ[\"HF_TOKEN\"]")]
+    [InlineData("tokenizer = AutoTokenizer.from_pretrained(model_id, token=hf_token)")]
+    public void Stays_quiet_on_look_alikes(string text) => Assert.Empty(Pack.ScanText(text));
+
+    [Fact]
+    public void Placeholder_tokens_fail_the_entropy_check()
+    {
+        Assert.Empty(Pack.ScanText("HF_TOKEN=hf_" + new string('x', 34)));
+        Assert.Empty(Pack.ScanText("HF_TOKEN=hf_" + new string('X', 34)));
+        Assert.Empty(Pack.ScanText("HF_TOKEN=\"hf_" + "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGH\""));
+        Assert.Empty(Pack.ScanText("API=api_org_" + new string('x', 34)));
+    }
+
+    [Fact]
+    public void Fallback_rules_yield_to_specific_rules_on_the_same_secret()
+    {
+        var d = Custom("""
+            rules:
+              - id: specific
+                description: s
+                keywords: [tok_]
+                regex: '(?<secret>tok_[a-z]{8})'
+                remediation: r
+              - id: broad
+                description: b
+                keywords: ['key=']
+                regex: 'key=(?<secret>[a-z_]{8,})'
+                fallback: true
+                remediation: r
+            """);
+        Assert.Equal(["specific"], d.ScanText("key=tok_abcdefgh").Select(f => f.RuleId));
+        Assert.Equal(["broad"], d.ScanText("key=abcdefghij").Select(f => f.RuleId));
+    }
+
+    [Fact]
+    public void Multiline_rules_report_the_end_position()
+    {
+        var d = Custom("""
+            rules:
+              - id: block
+                description: b
+                keywords: [BEGIN]
+                regex: 'BEGIN\r?\n(?<secret>[a-z\r\n]+?)\r?\nEND'
+                multiline: true
+                remediation: r
+            """);
+        var f = Assert.Single(d.ScanText("x\nBEGIN\nabc\ndefg\nEND\n"));
+        Assert.Equal((3, 1, 4, 5), (f.Line, f.Column, f.EndLine, f.EndColumn));
+    }
+
+    [Fact]
+    public void Fingerprints_are_stable_across_line_moves_and_differ_by_file()
+    {
+        string t = Token(7);
+        var a = Assert.Single(Pack.ScanText($"k={t}", "f.txt"));
+        var b = Assert.Single(Pack.ScanText($"\n\n  k = {t}", "f.txt"));
+        var c = Assert.Single(Pack.ScanText($"k={t}", "g.txt"));
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, c.Fingerprint);
+        Assert.StartsWith("f.txt:huggingface-user-token:", a.Fingerprint, StringComparison.Ordinal);
+        Assert.DoesNotContain(t, a.Fingerprint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scanning_text_without_keywords_allocates_nothing()
+    {
+        var data = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("int main(void) { return 0; }\n", 2000)));
+        var scratch = Pack.CreateScratch();
+        var findings = new List<Finding>();
+        var chunk = new Chunk(data, "main.c");
+        Pack.Scan(chunk, scratch, findings); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Pack.Scan(chunk, scratch, findings);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(findings);
+        Assert.Equal(0, allocated);
+    }
+}
