@@ -28,6 +28,10 @@ public sealed class FileScanner(Detector detector, long maxFileSize, int threads
         var skipped = new ConcurrentBag<SkippedFile>();
         var errors = new ConcurrentBag<string>();
         long fileCount = 0, byteCount = 0;
+        if (files.Count == 0)
+        {
+            return new FileScanResult([], [], 0, 0, []);
+        }
         Parallel.ForEach(
             Partitioner.Create(0, files.Count, Math.Max(1, Math.Min(64, files.Count / (threads * 8) + 1))),
             new ParallelOptions { MaxDegreeOfParallelism = threads },
