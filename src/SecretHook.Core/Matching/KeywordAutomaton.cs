@@ -76,30 +76,49 @@ public sealed class KeywordAutomaton
     /// </summary>
     public void FindAll(ReadOnlySpan<byte> haystack, List<KeywordHit> hits)
     {
-        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
-        ref byte classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
-        int firstMatch = _firstMatchState;
-        var skip = _startBytes;
-        int state = 0;
+        if (_startBytes is null)
+        {
+            Walk(haystack, 0, haystack.Length, 0, hits);
+            return;
+        }
         int i = 0;
         while (i < haystack.Length)
         {
-            if (state == 0 && skip is not null)
+            // In the start state: jump to the next byte that can begin a keyword.
+            int next = haystack[i..].IndexOfAny(_startBytes);
+            if (next < 0)
             {
-                int next = haystack[i..].IndexOfAny(skip);
-                if (next < 0)
-                {
-                    return;
-                }
-                i += next;
+                return;
             }
-            state = Unsafe.Add(ref table, state + Unsafe.Add(ref classOf, haystack[i]));
+            i = Walk(haystack, i + next, haystack.Length, 0, hits);
+        }
+    }
+
+    /// <summary>
+    /// Runs the DFA from <paramref name="start"/> in <paramref name="state"/> until <paramref name="end"/>,
+    /// or — when the start-state skip is on — until it falls back to the start state; returns where it stopped.
+    /// </summary>
+    private int Walk(ReadOnlySpan<byte> haystack, int start, int end, int state, List<KeywordHit> hits)
+    {
+        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref byte classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
+        ref byte text = ref MemoryMarshal.GetReference(haystack);
+        int firstMatch = _firstMatchState;
+        bool stopAtStart = _startBytes is not null;
+        Debug.Assert((uint)end <= (uint)haystack.Length);
+        for (int i = start; i < end; i++)
+        {
+            state = Unsafe.Add(ref table, state + Unsafe.Add(ref classOf, Unsafe.Add(ref text, i)));
             if (state >= firstMatch)
             {
                 Report(state, i + 1, hits);
             }
-            i++;
+            else if (state == 0 && stopAtStart)
+            {
+                return i + 1;
+            }
         }
+        return end;
     }
 
     /// <summary>Whether <paramref name="haystack"/> contains any keyword. Stops at the first one.</summary>

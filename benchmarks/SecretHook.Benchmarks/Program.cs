@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(SecretHook.Benchmarks.MatcherBenchmarks).Assembly).Run(args);
