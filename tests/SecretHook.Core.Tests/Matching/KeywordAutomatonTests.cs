@@ -110,6 +110,36 @@ public sealed class KeywordAutomatonTests
         }
     }
 
+    [Theory]
+    [InlineData(11, 30, KeywordAutomaton.TwoStreamThreshold)]
+    [InlineData(12, 60, KeywordAutomaton.TwoStreamThreshold * 3 + 1)]
+    public void Agrees_with_a_naive_search_on_inputs_long_enough_for_two_streams(int seed, int keywordCount, int length)
+    {
+        var random = new Random(seed);
+        const string alphabet = "abcAB_-";
+        // Many distinct first bytes turn the start-state skip off, so the two-stream walk runs.
+        var keywords = Enumerable.Range(0, keywordCount)
+            .Select(i => (char)('d' + i % 20) + new string([.. Enumerable.Range(0, random.Next(2, 6)).Select(_ => alphabet[random.Next(alphabet.Length)])]))
+            .ToList();
+        var automaton = Build([.. keywords]);
+        Assert.False(automaton.UsesStartSkip);
+        for (int round = 0; round < 5; round++)
+        {
+            var haystack = new byte[length];
+            for (int i = 0; i < haystack.Length; i++)
+            {
+                haystack[i] = (byte)(random.Next(3) == 0 ? 'd' + random.Next(20) : alphabet[random.Next(alphabet.Length)]);
+            }
+            // Plant a keyword straddling the midpoint.
+            var kw = System.Text.Encoding.ASCII.GetBytes(keywords[round]);
+            kw.CopyTo(haystack, length / 2 - kw.Length / 2);
+            var hits = new List<KeywordHit>();
+            automaton.FindAll(haystack, hits);
+            var naive = Naive(keywords, haystack);
+            Assert.Equal(Canonical(naive), hits);
+        }
+    }
+
     [Fact]
     public void Finds_every_keyword_at_every_offset_in_both_cases()
     {
