@@ -207,18 +207,58 @@ public sealed class Detector
         return line.IndexOf(InlineAllowBytes) >= 0;
     }
 
+    /// <summary>
+    /// A fallback finding yields to any overlapping finding of a specific rule, and to an overlapping
+    /// fallback finding of higher priority (equal priority: the rule loaded first wins).
+    /// </summary>
     private void DropYieldingFallbacks(List<RawMatch> matches)
     {
         if (matches.Count < 2)
         {
             return;
         }
-        matches.RemoveAll(m => _rules[m.RuleIndex].Fallback && matches.Exists(o =>
-            !_rules[o.RuleIndex].Fallback && o.Start < m.End && m.Start < o.End));
-        // The same rule can match one secret from two windows only if they overlapped, which
-        // CollectWindows prevents; different fallback rules on one secret keep the first rule.
-        matches.RemoveAll(m => _rules[m.RuleIndex].Fallback && matches.Exists(o =>
-            o.RuleIndex < m.RuleIndex && _rules[o.RuleIndex].Fallback && o.Start < m.End && m.Start < o.End));
+        // Decide every drop against the full list first: removing while deciding would let a dropped
+        // finding's absence change another's verdict.
+        Span<bool> drop = matches.Count <= 256 ? stackalloc bool[matches.Count] : new bool[matches.Count];
+        bool any = false;
+        for (int i = 0; i < matches.Count; i++)
+        {
+            var m = matches[i];
+            if (!_rules[m.RuleIndex].Fallback)
+            {
+                continue;
+            }
+            foreach (var o in matches)
+            {
+                if (o.RuleIndex != m.RuleIndex && o.Start < m.End && m.Start < o.End && Outranks(_rules[o.RuleIndex], o.RuleIndex, m.RuleIndex))
+                {
+                    drop[i] = any = true;
+                    break;
+                }
+            }
+        }
+        if (any)
+        {
+            int k = 0;
+            for (int i = 0; i < matches.Count; i++)
+            {
+                if (!drop[i])
+                {
+                    matches[k++] = matches[i];
+                }
+            }
+            matches.RemoveRange(k, matches.Count - k);
+        }
+    }
+
+    private bool Outranks(Rule other, int otherIndex, int index)
+    {
+        var rule = _rules[index];
+        if (!other.Fallback)
+        {
+            return true;
+        }
+        return other.Priority != rule.Priority ? other.Priority > rule.Priority : otherIndex < index;
     }
 
     private void ToFindings(in Chunk chunk, ReadOnlySpan<byte> data, List<RawMatch> matches, List<Finding> output)

@@ -63,6 +63,12 @@ public sealed class Rule
     /// <summary>A broad rule whose finding yields to a specific rule's finding on the same secret.</summary>
     public bool Fallback { get; }
 
+    /// <summary>
+    /// Orders fallback rules among themselves: when two fallback findings overlap, the one with the
+    /// higher priority stays (ties: the rule loaded first). Specific rules always win over fallbacks.
+    /// </summary>
+    public int Priority { get; init; }
+
     /// <summary>Secrets this rule must not report.</summary>
     public Allowlist Allowlist { get; }
 

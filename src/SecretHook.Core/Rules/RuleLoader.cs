@@ -32,7 +32,7 @@ public static partial class RuleLoader
 {
     private static readonly string[] FileKeys = ["provider", "rules", "allowlist"];
     private static readonly string[] RuleKeys =
-        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "allowlist", "remediation", "examples", "provider"];
+        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "allowlist", "remediation", "examples", "provider"];
     private static readonly string[] AllowlistKeys = ["regexes", "stopwords"];
     private static readonly string[] ExampleKeys = ["positive", "negative"];
 
@@ -125,6 +125,56 @@ public static partial class RuleLoader
         }
     }
 
+    /// <summary>
+    /// Loads the rules of a YAML node that is part of another document (the <c>rules</c> key of a
+    /// <c>.secrethook.yaml</c>), with the same validation as a rule file; errors name <paramref name="file"/>
+    /// and positions are those of the node in that document. The result's rule set has an empty global
+    /// allowlist.
+    /// </summary>
+    internal static RuleLoadResult LoadRules(string file, YamlNode rulesNode, string provider, bool compileRegexes)
+    {
+        var errors = new List<RuleLoadError>();
+        var rules = new List<Rule>();
+        var ctx = new Context(file, errors, compileRegexes);
+        if (rulesNode is not YamlSequenceNode seq)
+        {
+            ctx.Error(rulesNode.Start, null, "'rules' must be a list");
+            return new RuleLoadResult(null, errors);
+        }
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var node in seq)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                ctx.Error(node.Start, null, "a rule must be a mapping");
+                continue;
+            }
+            var rule = ctx.ReadRule(map, provider);
+            if (rule is null)
+            {
+                continue;
+            }
+            if (seen.TryGetValue(rule.Id, out var first))
+            {
+                ctx.Error(map.Start, rule.Id, $"duplicate rule id (first defined at {first})");
+                continue;
+            }
+            seen[rule.Id] = rule.Location;
+            rules.Add(rule);
+        }
+        return errors.Count > 0
+            ? new RuleLoadResult(null, errors)
+            : new RuleLoadResult(new RuleSet(rules, Allowlist.Empty), errors);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> now, as rule regexes run (linear-time engine); when it cannot
+    /// be compiled, adds an error at <paramref name="mark"/> (shifted to the offending offset where the
+    /// parser says) to <paramref name="errors"/> and returns false.
+    /// </summary>
+    internal static bool CheckRegex(string file, string pattern, Mark mark, List<RuleLoadError> errors) =>
+        new Context(file, errors, compileRegexes: true).CheckRegex(pattern, mark, null);
+
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
 
@@ -170,6 +220,7 @@ public static partial class RuleLoader
             double? entropy = ReadEntropy(map, id);
             bool multiline = OptionalBool(map, "multiline", id);
             bool fallback = OptionalBool(map, "fallback", id);
+            int priority = ReadPriority(map, id, fallback);
             var allowlist = Child(map, "allowlist") is { } a ? ReadAllowlist(a, id) : Allowlist.Empty;
             var examples = Child(map, "examples") is { } e ? ReadExamples(e, id) : RuleExamples.None;
             if (errors.Count > _errorsAtRuleStart || id is null || description is null || remediation is null || pattern is null)
@@ -177,7 +228,27 @@ public static partial class RuleLoader
                 return null;
             }
             return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
-                remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column));
+                remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column))
+            { Priority = priority };
+        }
+
+        private int ReadPriority(YamlMappingNode map, string? id, bool fallback)
+        {
+            var node = Child(map, "priority");
+            if (node is null)
+            {
+                return 0;
+            }
+            if (node is not YamlScalarNode { Value: { } s } || !int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v) || v is < -100 or > 100)
+            {
+                Error(node.Start, id, "'priority' must be a whole number from -100 to 100");
+                return 0;
+            }
+            if (!fallback)
+            {
+                Error(node.Start, id, "'priority' only orders fallback rules; set 'fallback: true' or remove it");
+            }
+            return v;
         }
 
         private List<string> ReadKeywords(YamlMappingNode map, string? id)
@@ -227,7 +298,7 @@ public static partial class RuleLoader
             return CheckRegex(pattern, mark, id) ? pattern : null;
         }
 
-        private bool CheckRegex(string pattern, Mark mark, string? id)
+        public bool CheckRegex(string pattern, Mark mark, string? id)
         {
             if (!compileRegexes)
             {

@@ -117,6 +117,35 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void Among_fallback_rules_the_higher_priority_wins_whatever_the_load_order()
+    {
+        var d = Custom("""
+            rules:
+              - id: broadest
+                description: b
+                keywords: ['key=']
+                regex: 'key=(?<secret>[a-z_]{8,})'
+                fallback: true
+                priority: -10
+                remediation: r
+              - id: narrower
+                description: n
+                keywords: ['key=']
+                regex: 'key=(?<secret>tok_[a-z]{4,})'
+                fallback: true
+                remediation: r
+              - id: same-as-narrower
+                description: s
+                keywords: ['key=']
+                regex: 'key=(?<secret>tok_[a-z]{4,})'
+                fallback: true
+                remediation: r
+            """);
+        Assert.Equal(["narrower"], d.ScanText("key=tok_abcdefgh").Select(f => f.RuleId));
+        Assert.Equal(["broadest"], d.ScanText("key=abcdefghij").Select(f => f.RuleId));
+    }
+
+    [Fact]
     public void Multiline_rules_report_the_end_position()
     {
         var d = Custom("""
