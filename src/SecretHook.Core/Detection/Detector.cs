@@ -284,7 +284,7 @@ public sealed class Detector
                 snippet,
                 Fingerprint.Compute(rule.Id, chunk.Path, m.Secret),
                 chunk.Commit)
-            { SnippetOffset = snippetOffset });
+            { SnippetOffset = snippetOffset, Structure = StructureChecks.Apply(rule.Structure, m.Secret) });
         }
     }
 

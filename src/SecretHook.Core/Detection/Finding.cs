@@ -21,6 +21,9 @@ public sealed record Finding(
     /// <summary>Where <see cref="Secret"/> starts in <see cref="LineText"/> (UTF-16 index).</summary>
     public int SnippetOffset { get; init; }
 
+    /// <summary>Whether the rule's structure check (checksum, JWT JSON, PEM body) passed, if it has one.</summary>
+    public StructureVerdict Structure { get; init; }
+
     /// <summary>Orders findings by file, line, column, rule id (and commit, for history scans).</summary>
     public static IComparer<Finding> Order { get; } = Comparer<Finding>.Create(static (a, b) =>
     {

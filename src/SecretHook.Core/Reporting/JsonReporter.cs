@@ -7,7 +7,7 @@ namespace SecretHook.Core.Reporting;
 /// <summary>
 /// The JSON report, a stable contract (version 1):
 /// <c>{"version":1,"findings":[{ruleId, description, file, line, column, endLine, endColumn, secret,
-/// fingerprint[, commit]}],"stats":{files, bytes, findings, skipped}}</c>.
+/// fingerprint[, structure][, commit]}],"stats":{files, bytes, findings, skipped}}</c>.
 /// </summary>
 public sealed class JsonReporter : IReporter
 {
@@ -53,6 +53,10 @@ public sealed class JsonReporter : IReporter
         w.WriteNumber("endColumn", f.EndColumn);
         w.WriteString("secret", options.Redact ? Redaction.Redact(f.Secret) : f.Secret);
         w.WriteString("fingerprint", f.Fingerprint);
+        if (f.Structure != StructureVerdict.NotChecked)
+        {
+            w.WriteString("structure", f.Structure == StructureVerdict.Valid ? "valid" : "invalid");
+        }
         if (f.Commit is { } c)
         {
             w.WriteStartObject("commit");

@@ -40,8 +40,11 @@ public sealed class ScanReport
     public ScanStats Stats { get; }
 }
 
-/// <summary>How a report is written: whether secrets are redacted and whether ANSI colour is used.</summary>
-public sealed record ReportOptions(bool Redact = true, bool Color = false);
+/// <summary>
+/// How a report is written: whether secrets are redacted, whether ANSI colour is used, and whether
+/// only the findings are written (<c>--quiet</c>: the text report leaves out its advice section).
+/// </summary>
+public sealed record ReportOptions(bool Redact = true, bool Color = false, bool FindingsOnly = false);
 
 /// <summary>Writes a <see cref="ScanReport"/> in one format. Output is byte-identical for the same report.</summary>
 public interface IReporter

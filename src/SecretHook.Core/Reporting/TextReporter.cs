@@ -4,9 +4,11 @@ using SecretHook.Core.Detection;
 namespace SecretHook.Core.Reporting;
 
 /// <summary>
-/// The human report: findings grouped by file, each with its position, rule and the line with the
-/// secret redacted, then each firing rule's remediation once, then how to suppress a false positive.
-/// ANSI colour only when <see cref="ReportOptions.Color"/> is set.
+/// The human report: findings grouped by file, each with its position, rule, the line with the
+/// secret redacted and the fingerprint (what <c>.secrethookignore</c> takes), then each firing rule's
+/// remediation once, then the three ways to suppress a false positive. With
+/// <see cref="ReportOptions.FindingsOnly"/> the advice section is left out. ANSI colour only when
+/// <see cref="ReportOptions.Color"/> is set.
 /// </summary>
 public sealed class TextReporter : IReporter
 {
@@ -27,15 +29,27 @@ public sealed class TextReporter : IReporter
             {
                 string where = $"{f.Line}:{f.Column}";
                 string commit = f.Commit is { } ci ? $"  {c.Dim($"commit {ci.ShortSha} \"{ci.Subject}\"")}" : "";
-                w.WriteLine($"  {c.Yellow(where.PadRight(8))} {c.Red(f.RuleId)}  {f.Description}{commit}");
+                string structure = f.Structure switch
+                {
+                    StructureVerdict.Valid => $"  {c.Dim("[structure checks out]")}",
+                    StructureVerdict.Invalid => $"  {c.Dim("[structure does not check out: likely a sample]")}",
+                    _ => "",
+                };
+                w.WriteLine($"  {c.Yellow(where.PadRight(8))} {c.Red(f.RuleId)}  {f.Description}{structure}{commit}");
                 string line = options.Redact ? Redaction.RedactLine(f) : f.LineText;
                 w.WriteLine($"  {"",8} {c.Dim(Sanitize(line.Trim()))}");
                 if (!options.Redact)
                 {
                     w.WriteLine($"  {"",8} secret: {Sanitize(f.Secret)}");
                 }
+                w.WriteLine($"  {"",8} {c.Dim($"fingerprint: {Sanitize(f.Fingerprint)}")}");
             }
             w.WriteLine();
+        }
+        if (options.FindingsOnly)
+        {
+            w.Flush();
+            return;
         }
         w.WriteLine(c.Bold("What to do"));
         foreach (var ruleId in report.Findings.Select(f => f.RuleId).Distinct().Order(StringComparer.Ordinal))
@@ -48,7 +62,8 @@ public sealed class TextReporter : IReporter
         }
         w.WriteLine();
         w.WriteLine("  Remove the secret from the change and rotate it: once pushed, assume it is compromised.");
-        w.WriteLine($"  A false positive? Add a '{Detector.InlineAllowMarker}' comment on that line.");
+        w.WriteLine($"  A false positive? Add a '{Detector.InlineAllowMarker}' comment on that line, or its fingerprint to");
+        w.WriteLine("  .secrethookignore; to accept every current finding, record a baseline (secrethook baseline create).");
         w.Flush();
     }
 

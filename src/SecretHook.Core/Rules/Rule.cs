@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SecretHook.Core.Detection;
 
 namespace SecretHook.Core.Rules;
 
@@ -68,6 +69,9 @@ public sealed class Rule
     /// higher priority stays (ties: the rule loaded first). Specific rules always win over fallbacks.
     /// </summary>
     public int Priority { get; init; }
+
+    /// <summary>The structural check applied to the secret, if any (see <see cref="StructureChecks"/>).</summary>
+    public StructureCheck Structure { get; init; }
 
     /// <summary>Secrets this rule must not report.</summary>
     public Allowlist Allowlist { get; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SecretHook.Core.Detection;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -32,7 +33,7 @@ public static partial class RuleLoader
 {
     private static readonly string[] FileKeys = ["provider", "rules", "allowlist"];
     private static readonly string[] RuleKeys =
-        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "allowlist", "remediation", "examples", "provider"];
+        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "structure", "allowlist", "remediation", "examples", "provider"];
     private static readonly string[] AllowlistKeys = ["regexes", "stopwords"];
     private static readonly string[] ExampleKeys = ["positive", "negative"];
 
@@ -221,6 +222,7 @@ public static partial class RuleLoader
             bool multiline = OptionalBool(map, "multiline", id);
             bool fallback = OptionalBool(map, "fallback", id);
             int priority = ReadPriority(map, id, fallback);
+            var structure = ReadStructure(map, id);
             var allowlist = Child(map, "allowlist") is { } a ? ReadAllowlist(a, id) : Allowlist.Empty;
             var examples = Child(map, "examples") is { } e ? ReadExamples(e, id) : RuleExamples.None;
             if (errors.Count > _errorsAtRuleStart || id is null || description is null || remediation is null || pattern is null)
@@ -229,7 +231,22 @@ public static partial class RuleLoader
             }
             return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
                 remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column))
-            { Priority = priority };
+            { Priority = priority, Structure = structure };
+        }
+
+        private StructureCheck ReadStructure(YamlMappingNode map, string? id)
+        {
+            var node = Child(map, "structure");
+            if (node is null)
+            {
+                return StructureCheck.None;
+            }
+            if (node is YamlScalarNode { Value: { } name } && StructureChecks.ByName.TryGetValue(name, out var check))
+            {
+                return check;
+            }
+            Error(node.Start, id, $"'structure' must be one of: {string.Join(", ", StructureChecks.ByName.Keys)}");
+            return StructureCheck.None;
         }
 
         private int ReadPriority(YamlMappingNode map, string? id, bool fallback)

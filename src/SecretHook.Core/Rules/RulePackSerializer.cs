@@ -1,4 +1,5 @@
 using System.Text;
+using SecretHook.Core.Detection;
 
 namespace SecretHook.Core.Rules;
 
@@ -11,7 +12,7 @@ namespace SecretHook.Core.Rules;
 public static class RulePackSerializer
 {
     private const uint Magic = 0x4B504853; // "SHPK"
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <summary>Writes <paramref name="rules"/> to <paramref name="output"/>.</summary>
     public static void Write(RuleSet rules, Stream output)
@@ -33,6 +34,7 @@ public static class RulePackSerializer
             w.Write(r.Multiline);
             w.Write(r.Fallback);
             w.Write(r.Priority);
+            w.Write((int)r.Structure);
             WriteAllowlist(w, r.Allowlist);
             w.Write(r.Remediation);
             w.Write(r.Location.File);
@@ -65,11 +67,12 @@ public static class RulePackSerializer
             bool multiline = r.ReadBoolean();
             bool fallback = r.ReadBoolean();
             int priority = r.ReadInt32();
+            var structure = (StructureCheck)r.ReadInt32();
             var allowlist = ReadAllowlist(r);
             string remediation = r.ReadString();
             var location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32());
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
-                multiline, fallback, allowlist, remediation, RuleExamples.None, location) { Priority = priority });
+                multiline, fallback, allowlist, remediation, RuleExamples.None, location) { Priority = priority, Structure = structure });
         }
         return new RuleSet(rules, global);
     }

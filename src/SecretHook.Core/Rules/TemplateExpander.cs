@@ -68,7 +68,10 @@ public static class TemplateExpander
         }
     }
 
-    private static void ExpandPlaceholder(string body, Random random, StringBuilder sb)
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static void ExpandPlaceholder(string body, Random rng, StringBuilder sb)
     {
         int colon = body.IndexOf(':');
         string name = colon < 0 ? body : body[..colon];
@@ -76,6 +79,33 @@ public static class TemplateExpander
         if (name == "lit")
         {
             sb.Append(arg);
+            return;
+        }
+        if (name == "jwt")
+        {
+            // A structurally valid HS256 JWT with random claims and a random 32-byte signature.
+            string header = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+            string payload = $"{{\"sub\":\"{rng.Next(1, 1_000_000)}\",\"name\":\"user{rng.Next(1000)}\",\"iat\":{1_600_000_000 + rng.Next(100_000_000)}}}";
+            var signature = new byte[32];
+            rng.NextBytes(signature);
+            sb.Append(Base64Url(Encoding.UTF8.GetBytes(header))).Append('.')
+              .Append(Base64Url(Encoding.UTF8.GetBytes(payload))).Append('.')
+              .Append(Base64Url(signature));
+            return;
+        }
+        if (name == "checksummed")
+        {
+            // N random base62 characters followed by their CRC32 in base62 (GitHub's and npm's format).
+            if (!int.TryParse(arg, out int n) || n < 1 || n > MaxCount)
+            {
+                throw new FormatException($"placeholder '${{{body}}}' needs a count from 1 to {MaxCount}");
+            }
+            var random = new char[n];
+            for (int k = 0; k < n; k++)
+            {
+                random[k] = Classes["alnum"][rng.Next(62)];
+            }
+            sb.Append(random).Append(Detection.StructureChecks.Base62Crc32Suffix(random));
             return;
         }
         if (!Classes.TryGetValue(name, out var alphabet))
@@ -88,7 +118,7 @@ public static class TemplateExpander
         }
         for (int k = 0; k < count; k++)
         {
-            sb.Append(alphabet[random.Next(alphabet.Length)]);
+            sb.Append(alphabet[rng.Next(alphabet.Length)]);
         }
     }
 }

@@ -84,6 +84,23 @@ public sealed class CatalogueTests
 
     [Theory]
     [MemberData(nameof(RuleIds))]
+    public void Catalogue_rules_with_a_structure_check_have_a_positive_that_passes_it(string id)
+    {
+        var rule = Pack.Value.Find(id)!;
+        if (rule.Structure == StructureCheck.None)
+        {
+            return;
+        }
+        var verdicts = rule.Examples.Positive
+            .Select((t, i) => TemplateExpander.Expand(t, new Random(Seed(id, i, 0))))
+            .SelectMany(text => Engine.Value.ScanText(text).Where(f => f.RuleId == id))
+            .Select(f => f.Structure)
+            .ToList();
+        Assert.Contains(StructureVerdict.Valid, verdicts);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
     public void Catalogue_false_positives_fire_no_rule(string id)
     {
         var rule = Pack.Value.Find(id)!;
