@@ -28,6 +28,15 @@ public static class CliApp
         app.VersionOption("--version", Version);
         ScanCommand.Register(app, env);
         RulesCommand.Register(app, env);
+        StagedCommand.Register(app, env);
+        PrePushCommand.Register(app, env);
+        CommitsCommand.Register(app, env);
+        CiCommand.Register(app, env);
+        InstallCommand.Register(app, env);
+        UninstallCommand.Register(app, env);
+        DoctorCommand.Register(app, env);
+        InitCommand.Register(app, env);
+        BaselineCommand.Register(app, env);
         app.OnExecute(() =>
         {
             app.ShowHelp();
@@ -60,6 +69,11 @@ public static class CliApp
         }
         catch (IOException e) when (IsBrokenPipe(e))
         {
+            return ExitCodes.Error;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            env.Stderr.WriteLine($"{Name}: error: {FirstLine(e.InnerExceptions[0].Message)}");
             return ExitCodes.Error;
         }
         catch (Exception e)

@@ -7,11 +7,13 @@ namespace SecretHook.Cli.Commands;
 /// <summary>
 /// The report options every scanning command shares (<c>--format</c>, <c>--output</c>,
 /// <c>--no-color</c>, <c>--no-redact</c>, <c>--quiet</c>), registered on a command and turned into a
-/// reporter and a destination stream.
+/// reporter and a destination stream. Registering them also registers the suppression options
+/// (<c>--config</c>, <c>--baseline</c>, <c>--report-stale</c>; see <see cref="Suppression"/>), which
+/// <see cref="ScanCommand.Finish"/> applies before anything is written.
 /// </summary>
 public sealed class OutputOptions
 {
-    private static readonly string[] Formats = ["text", "json"];
+    private static readonly string[] Formats = ["text", "json", "sarif", "junit", "github"];
 
     private readonly CommandOption _format;
     private readonly CommandOption _output;
@@ -26,8 +28,12 @@ public sealed class OutputOptions
         _output = cmd.Option("-o|--output <FILE>", "Write the report to FILE instead of standard output.", CommandOptionType.SingleValue);
         _noColor = cmd.Option("--no-color", "Never use colour (colour is used only on a terminal, and never when NO_COLOR is set).", CommandOptionType.NoValue);
         _noRedact = cmd.Option("--no-redact", "Show secrets in full. Off by default: reports show the first 4 characters.", CommandOptionType.NoValue);
-        _quiet = cmd.Option("-q|--quiet", "Print findings only: no summary line on standard error.", CommandOptionType.NoValue);
+        _quiet = cmd.Option("-q|--quiet", "Print findings only: no advice section, no summary or skipped-file lines on standard error.", CommandOptionType.NoValue);
+        Suppression = new SuppressionOptions(cmd);
     }
+
+    /// <summary>The suppression options (configuration, ignore file, baseline) registered with these.</summary>
+    public SuppressionOptions Suppression { get; }
 
     /// <summary>Whether <c>--quiet</c> was given.</summary>
     public bool Quiet => _quiet.HasValue();
@@ -50,11 +56,14 @@ public sealed class OutputOptions
         Core.Reporting.IReporter reporter = Format switch
         {
             "json" => new JsonReporter(),
+            "sarif" => new SarifReporter(CliApp.Version),
+            "junit" => new JUnitReporter(),
+            "github" => new GitHubReporter(),
             _ => new TextReporter(),
         };
         string? file = _output.Value();
         bool color = file is null && env.StdoutIsTerminal && !_noColor.HasValue() && string.IsNullOrEmpty(env.GetVariable("NO_COLOR"));
-        var options = new ReportOptions(Redact: !_noRedact.HasValue(), Color: color);
+        var options = new ReportOptions(Redact: !_noRedact.HasValue(), Color: color, FindingsOnly: Quiet);
         if (file is null)
         {
             reporter.Write(report, env.Stdout, options);
@@ -66,7 +75,13 @@ public sealed class OutputOptions
     }
 
     /// <summary>The one-line summary printed on standard error after a text report.</summary>
-    public void WriteSummary(ScanReport report, CliEnvironment env)
+    public void WriteSummary(ScanReport report, CliEnvironment env) => WriteSummary(report, null, env);
+
+    /// <summary>
+    /// The one-line summary printed on standard error after a text report: findings, files, bytes,
+    /// skipped files, suppressed findings by kind (when any) and time.
+    /// </summary>
+    public void WriteSummary(ScanReport report, Configuration.FilterOutcome? filter, CliEnvironment env)
     {
         if (Quiet || Format != "text")
         {
@@ -75,7 +90,16 @@ public sealed class OutputOptions
         var s = report.Stats;
         string findings = s.Findings == 1 ? "1 finding" : $"{s.Findings} findings";
         string skipped = s.Skipped > 0 ? $", {s.Skipped} skipped" : "";
-        env.Stderr.WriteLine($"secrethook: {findings} in {s.Files} files ({FormatBytes(s.Bytes)}){skipped}, {s.Elapsed.TotalMilliseconds:0} ms");
+        string suppressed = "";
+        if (filter is { Suppressed: > 0 } f)
+        {
+            var kinds = new List<string>();
+            if (f.ByPath > 0) { kinds.Add($"{f.ByPath} by path"); }
+            if (f.ByIgnoreFile > 0) { kinds.Add($"{f.ByIgnoreFile} by {Core.Suppression.IgnoreFile.FileName}"); }
+            if (f.ByBaseline > 0) { kinds.Add($"{f.ByBaseline} by baseline"); }
+            suppressed = $", {f.Suppressed} suppressed ({string.Join(", ", kinds)})";
+        }
+        env.Stderr.WriteLine($"secrethook: {findings} in {s.Files} files ({FormatBytes(s.Bytes)}){skipped}{suppressed}, {s.Elapsed.TotalMilliseconds:0} ms");
     }
 
     private static string FormatBytes(long bytes) => bytes switch

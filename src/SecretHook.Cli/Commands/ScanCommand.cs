@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.Infrastructure;
-using SecretHook.Cli.Sources;
-using SecretHook.Core.Detection;
 using SecretHook.Core.Reporting;
 
 namespace SecretHook.Cli.Commands;
@@ -20,56 +17,43 @@ public static class ScanCommand
         app.Command("scan", cmd =>
         {
             cmd.Description = "Scan files and directories for secrets (default: the current directory; '-' reads standard input).";
-            var paths = cmd.Argument("PATH", "Files or directories to scan, or '-' for standard input.", multipleValues: true);
-            var include = cmd.Option("--include <GLOB>", "Scan only files matching GLOB (relative to the directory given). Repeatable.", CommandOptionType.MultipleValue);
-            var exclude = cmd.Option("--exclude <GLOB>", "Skip files matching GLOB. Repeatable.", CommandOptionType.MultipleValue);
-            var noIgnore = cmd.Option("--no-ignore", "Scan files that .gitignore excludes too.", CommandOptionType.NoValue);
-            var maxSize = cmd.Option("--max-file-size <SIZE>", "Skip (and report) files larger than SIZE: bytes, or with K, M, G (default 10M).", CommandOptionType.SingleValue);
-            var threads = cmd.Option("-j|--threads <N>", "Files scanned in parallel (default: the number of CPUs).", CommandOptionType.SingleValue);
+            var scan = new PathScanOptions(cmd);
             var rules = new RuleOptions(cmd);
             var output = new OutputOptions(cmd);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
                 output.Validate();
-                long limit = maxSize.HasValue() ? ParseSize(maxSize.Value()!) : DefaultMaxFileSize;
-                int workers = threads.HasValue() ? ParsePositive(threads.Value()!, "--threads") : Environment.ProcessorCount;
-                var given = paths.Values.Where(v => v is not null).Select(v => v!).ToList();
-                if (given.Count == 0)
-                {
-                    given.Add(".");
-                }
+                scan.Prepare(env, rules.Config);
+                // Configuration, ignore file and baseline are read and validated before the work starts.
+                output.Suppression.Prepare(env);
                 var ruleSet = rules.Load(env);
-                var clock = Stopwatch.StartNew();
-                var detector = new Detector(ruleSet);
-                var scanner = new FileScanner(detector, limit, workers);
-                FileScanResult result;
-                if (given is ["-"])
-                {
-                    using var buffer = new MemoryStream();
-                    env.Stdin.CopyTo(buffer);
-                    result = scanner.ScanBytes(buffer.ToArray(), "<stdin>");
-                }
-                else
-                {
-                    if (given.Contains("-"))
-                    {
-                        throw new UsageException("'-' (standard input) cannot be combined with other paths");
-                    }
-                    var selection = new FileSelection(given, [.. include.Values!], [.. exclude.Values!], noIgnore.HasValue());
-                    result = scanner.Scan(FileEnumerator.List(selection, env));
-                }
-                var report = new ScanReport(result.Findings, result.Skipped, result.Files, result.Bytes, clock.Elapsed, ruleSet);
-                return Finish(report, result.Errors, output, env);
+                var (report, errors) = scan.Scan(env, ruleSet, rules.Config.Load(env));
+                return Finish(report, errors, output, env);
             });
         });
     }
 
-    /// <summary>Writes the report and the summary, prints errors, and maps the outcome to an exit code.</summary>
+    /// <summary>
+    /// Drops suppressed findings (configuration path allowlist, <c>.secrethookignore</c>, <c>--baseline</c>;
+    /// see <see cref="SuppressionOptions"/>), writes the report and the summary, lists stale ignore
+    /// entries when asked, prints errors, and maps the outcome to an exit code: 2 when an input could
+    /// not be scanned, else 1 when findings remain, else 0. Stale entries never change the exit code:
+    /// a partial scan (staged changes, a path, a commit range) legitimately leaves entries unmatched.
+    /// </summary>
     internal static int Finish(ScanReport report, IReadOnlyList<string> errors, OutputOptions output, CliEnvironment env)
     {
+        var filter = output.Suppression.Apply(report, env);
+        report = filter.Report;
         output.Write(report, env);
-        output.WriteSummary(report, env);
+        output.WriteSummary(report, filter, env);
+        if (output.Suppression.ReportStale)
+        {
+            foreach (var entry in filter.Stale)
+            {
+                env.Stderr.WriteLine($"secrethook: stale: {filter.IgnoreFileName}:{entry.Line}: {entry.Fingerprint} matched no finding");
+            }
+        }
         foreach (var s in report.Skipped.Where(s => s.Reason != "binary"))
         {
             if (!output.Quiet)
@@ -90,21 +74,10 @@ public static class ScanCommand
     }
 
     /// <summary>Parses a size such as <c>1048576</c>, <c>512K</c>, <c>10M</c> or <c>1G</c>.</summary>
-    internal static long ParseSize(string text)
-    {
-        string t = text.Trim();
-        long multiplier = 1;
-        if (t.Length > 0 && char.ToUpperInvariant(t[^1]) is 'K' or 'M' or 'G')
-        {
-            multiplier = char.ToUpperInvariant(t[^1]) switch { 'K' => 1024L, 'M' => 1024L * 1024, _ => 1024L * 1024 * 1024 };
-            t = t[..^1];
-        }
-        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n <= 0 || n > int.MaxValue / multiplier)
-        {
-            throw new UsageException($"invalid size '{text}' for --max-file-size (e.g. 1048576, 512K, 10M; at most 2G)");
-        }
-        return n * multiplier;
-    }
+    internal static long ParseSize(string text) =>
+        Core.Configuration.ConfigLoader.TryParseSize(text, out long bytes)
+            ? bytes
+            : throw new UsageException($"invalid size '{text}' for --max-file-size (e.g. 1048576, 512K, 10M; at most 2G)");
 
     internal static int ParsePositive(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 && n <= 1024

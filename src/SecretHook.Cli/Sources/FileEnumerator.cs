@@ -23,19 +23,22 @@ public sealed record FileSelection(
 /// </summary>
 public static class FileEnumerator
 {
-    /// <summary>Lists the files selected by <paramref name="selection"/>.</summary>
+    /// <summary>
+    /// The files selected by <paramref name="selection"/>, in no particular order. Paths are checked
+    /// now; directories are walked lazily, so a scan can start while a large tree is still being listed.
+    /// </summary>
     /// <exception cref="UsageException">A path does not exist.</exception>
-    public static List<FileEntry> List(FileSelection selection, CliEnvironment env)
+    public static IEnumerable<FileEntry> List(FileSelection selection, CliEnvironment env)
     {
         var matcher = BuildMatcher(selection);
-        var files = new List<FileEntry>();
         bool prefix = selection.Paths.Count > 1;
+        var parts = new List<IEnumerable<FileEntry>>();
         foreach (var given in selection.Paths)
         {
             string full = env.Resolve(given);
             if (File.Exists(full))
             {
-                files.Add(new FileEntry(full, Normalize(given)));
+                parts.Add([new FileEntry(full, Normalize(given))]);
                 continue;
             }
             if (!Directory.Exists(full))
@@ -44,16 +47,11 @@ public static class FileEnumerator
             }
             string displayPrefix = prefix ? Normalize(given).TrimEnd('/') + "/" : "";
             IEnumerable<string> relative = (!selection.NoIgnore ? GitListing(full) : null) ?? Walk(full);
-            foreach (var rel in relative)
-            {
-                if (matcher is not null && !matcher.Match(rel).HasMatches)
-                {
-                    continue;
-                }
-                files.Add(new FileEntry(Path.Combine(full, rel), displayPrefix + rel));
-            }
+            parts.Add(relative
+                .Where(rel => matcher is null || matcher.Match(rel).HasMatches)
+                .Select(rel => new FileEntry(Path.Combine(full, rel), displayPrefix + rel)));
         }
-        return files;
+        return parts.SelectMany(p => p);
     }
 
     private static Matcher? BuildMatcher(FileSelection selection)
@@ -127,8 +125,6 @@ public static class FileEnumerator
             ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && !e.Attributes.HasFlag(FileAttributes.ReparsePoint) && !e.FileName.SequenceEqual(".git"),
             ShouldRecursePredicate = (ref FileSystemEntry e) => !e.FileName.SequenceEqual(".git") && !e.Attributes.HasFlag(FileAttributes.ReparsePoint),
         };
-        var list = enumerable.ToList();
-        list.Sort(StringComparer.Ordinal);
-        return list;
+        return enumerable;
     }
 }

@@ -22,26 +22,21 @@ public sealed class FileScanner(Detector detector, long maxFileSize, int threads
     public const int BinarySniffLength = 8000;
 
     /// <summary>Scans <paramref name="files"/>.</summary>
-    public FileScanResult Scan(IReadOnlyList<FileEntry> files)
+    public FileScanResult Scan(IEnumerable<FileEntry> files)
     {
         var findings = new ConcurrentBag<List<Finding>>();
         var skipped = new ConcurrentBag<SkippedFile>();
         var errors = new ConcurrentBag<string>();
         long fileCount = 0, byteCount = 0;
-        if (files.Count == 0)
-        {
-            return new FileScanResult([], [], 0, 0, []);
-        }
+        // Workers pull files from the (possibly still walking) enumeration in chunks, so listing a large
+        // tree overlaps with reading and scanning it.
         Parallel.ForEach(
-            Partitioner.Create(0, files.Count, Math.Max(1, Math.Min(64, files.Count / (threads * 8) + 1))),
+            files,
             new ParallelOptions { MaxDegreeOfParallelism = threads },
             () => new Worker(detector.CreateScratch()),
-            (range, _, worker) =>
+            (file, _, worker) =>
             {
-                for (int i = range.Item1; i < range.Item2; i++)
-                {
-                    worker.ScanFile(files[i], detector, maxFileSize, skipped, errors);
-                }
+                worker.ScanFile(file, detector, maxFileSize, skipped, errors);
                 return worker;
             },
             worker =>

@@ -104,6 +104,13 @@ public static partial class RuleLoader
             ctx.Error(rulesNode.Start, null, "'rules' must be a list");
             return;
         }
+        ReadRules(seq, provider, ctx, rules, seen);
+    }
+
+    /// <summary>Reads each rule of <paramref name="seq"/>, rejecting ids already in <paramref name="seen"/>.</summary>
+    private static void ReadRules(YamlSequenceNode seq, string provider, Context ctx, List<Rule> rules,
+        Dictionary<string, SourceLocation> seen)
+    {
         foreach (var node in seq)
         {
             if (node is not YamlMappingNode map)
@@ -142,27 +149,7 @@ public static partial class RuleLoader
             ctx.Error(rulesNode.Start, null, "'rules' must be a list");
             return new RuleLoadResult(null, errors);
         }
-        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        foreach (var node in seq)
-        {
-            if (node is not YamlMappingNode map)
-            {
-                ctx.Error(node.Start, null, "a rule must be a mapping");
-                continue;
-            }
-            var rule = ctx.ReadRule(map, provider);
-            if (rule is null)
-            {
-                continue;
-            }
-            if (seen.TryGetValue(rule.Id, out var first))
-            {
-                ctx.Error(map.Start, rule.Id, $"duplicate rule id (first defined at {first})");
-                continue;
-            }
-            seen[rule.Id] = rule.Location;
-            rules.Add(rule);
-        }
+        ReadRules(seq, provider, ctx, rules, new Dictionary<string, SourceLocation>(StringComparer.Ordinal));
         return errors.Count > 0
             ? new RuleLoadResult(null, errors)
             : new RuleLoadResult(new RuleSet(rules, Allowlist.Empty), errors);

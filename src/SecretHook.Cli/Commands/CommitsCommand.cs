@@ -1,0 +1,60 @@
+using McMaster.Extensions.CommandLineUtils;
+using SecretHook.Cli.GitIntegration;
+using SecretHook.Cli.Infrastructure;
+
+namespace SecretHook.Cli.Commands;
+
+/// <summary>
+/// <c>secrethook commits REV...</c>: scans the lines commits add, streaming <c>git log -p</c>. A range
+/// (<c>A..B</c>, <c>A...B</c>, <c>^A B</c>) or <c>--all</c> walks history; revisions given alone name
+/// just those commits (<c>commits HEAD</c> scans the last commit).
+/// </summary>
+public static class CommitsCommand
+{
+    /// <summary>Registers the command on <paramref name="app"/>.</summary>
+    public static void Register(CommandLineApplication app, CliEnvironment env)
+    {
+        app.Command("commits", cmd =>
+        {
+            cmd.Description = "Scan the lines commits add: a range (origin/main..HEAD), single commits, or --all for the whole history.";
+            var revisions = cmd.Argument("REV", "Revision ranges (A..B, A...B, ^A B) or single commits.", multipleValues: true);
+            var all = cmd.Option("--all", "Scan every commit reachable from any ref (a full-history audit).", CommandOptionType.NoValue);
+            var rules = new RuleOptions(cmd);
+            var output = new OutputOptions(cmd);
+            cmd.HelpOption("-h|--help");
+            cmd.OnExecute(() =>
+            {
+                var query = Query([.. revisions.Values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)], all.HasValue());
+                return GitScan.Run(env, rules, output,
+                    (git, scanner) => GitSources.History(git, query, scanner, scanner.MaxAddedBytesPerFile), null);
+            });
+        });
+    }
+
+    /// <summary>Turns the command line into a <c>git log</c> query.</summary>
+    /// <exception cref="UsageException">No revision, or one that looks like an option.</exception>
+    internal static HistoryQuery Query(IReadOnlyList<string> revisions, bool all)
+    {
+        if (revisions.Count == 0 && !all)
+        {
+            throw new UsageException("give a revision range (e.g. origin/main..HEAD), a commit, or --all");
+        }
+        foreach (var r in revisions)
+        {
+            if (r.StartsWith('-') || r.Contains('\n') || r.Contains('\0'))
+            {
+                throw new UsageException($"invalid revision '{r}'");
+            }
+        }
+        bool walk = all || revisions.Any(r => r.Contains("..", StringComparison.Ordinal) || r.StartsWith('^'));
+        var args = new List<string>();
+        if (all)
+        {
+            args.Add("--all");
+        }
+        // Revisions after --end-of-options can never be read as options (e.g. --output=FILE).
+        args.Add("--end-of-options");
+        args.AddRange(revisions);
+        return new HistoryQuery(args, walk, null, string.Join(' ', all ? ["--all", .. revisions] : revisions));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using McMaster.Extensions.CommandLineUtils;
+using SecretHook.Cli.GitIntegration;
+using SecretHook.Cli.Infrastructure;
+using SecretHook.Core.Detection;
+
+namespace SecretHook.Cli.Commands;
+
+/// <summary>
+/// <c>secrethook doctor</c>: looks for tokens stored in plain text where git keeps them — remote URLs
+/// (the way Hugging Face's instructions put them), other config values, and <c>store</c> helper files —
+/// and explains the safer ways to authenticate. Exit 1 when something is found.
+/// </summary>
+public static class DoctorCommand
+{
+    /// <summary>Registers the command on <paramref name="app"/>.</summary>
+    public static void Register(CommandLineApplication app, CliEnvironment env)
+    {
+        app.Command("doctor", cmd =>
+        {
+            cmd.Description = "Check git remotes, git config and credential store files for embedded tokens, and explain safer alternatives.";
+            var rules = new RuleOptions(cmd);
+            cmd.HelpOption("-h|--help");
+            cmd.OnExecute(() =>
+            {
+                var detector = new Detector(rules.Load(env));
+                List<StoredCredential> found;
+                try
+                {
+                    found = CredentialAudit.Run(env, new GitRunner(env), detector);
+                }
+                catch (GitException e)
+                {
+                    return GitScan.Fail(env, e);
+                }
+                var text = new StringBuilder();
+                if (found.Count == 0)
+                {
+                    text.Append("secrethook doctor: no tokens found in git remotes, git config or credential store files.\n");
+                    Write(env, text);
+                    return ExitCodes.Clean;
+                }
+                text.Append($"secrethook doctor: {found.Count} credential(s) stored in plain text:\n\n");
+                foreach (var c in found)
+                {
+                    text.Append($"  {c.Where}\n    {c.Redacted}\n");
+                }
+                text.Append('\n').Append(Advice(found.FirstOrDefault(c => c.Url is not null)?.Url));
+                Write(env, text);
+                return ExitCodes.Findings;
+            });
+        });
+    }
+
+    private static string Advice(string? url)
+    {
+        string clean = url is null ? "https://huggingface.co/USER/REPO" : CredentialAudit.StripCredential(url);
+        return
+            "Anyone who can read these files, your shell history or a log that prints the remote can use the token.\n"
+            + "Rotate every token listed above, then store it safely:\n"
+            + $"  - Take it out of the remote URL:   git remote set-url origin {clean}\n"
+            + "  - Let a credential helper keep it: git config --global credential.helper cache\n"
+            + "    (or manager, osxkeychain, libsecret; 'store' writes it in plain text again). Git asks once, the helper remembers.\n"
+            + "  - Or push over SSH:                 git remote set-url origin git@hf.co:USER/REPO\n"
+            + "    (add your public key at https://huggingface.co/settings/keys; for GitHub: git@github.com:USER/REPO)\n"
+            + "  - In scripts and CI, pass the token in the environment (HF_TOKEN, which huggingface_hub and the hf CLI read;\n"
+            + "    a CI secret for others) instead of writing it into a URL or a file.\n"
+            + "  - Delete plain-text credential files you no longer need (e.g. ~/.git-credentials).\n";
+    }
+
+    private static void Write(CliEnvironment env, StringBuilder text)
+    {
+        env.Stdout.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        env.Stdout.Flush();
+    }
+}

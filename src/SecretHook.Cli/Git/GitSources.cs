@@ -1,0 +1,135 @@
+namespace SecretHook.Cli.GitIntegration;
+
+/// <summary>
+/// Which commits a history scan reads: arguments for <c>git log</c> (revisions, or <c>--stdin</c>
+/// with <see cref="Stdin"/> holding one commit id per line), and whether to walk their ancestry or show
+/// only the commits named.
+/// </summary>
+internal sealed record HistoryQuery(IReadOnlyList<string> Revisions, bool Walk, byte[]? Stdin = null, string? Description = null)
+{
+    /// <summary>A query that reads nothing (a branch deletion, an empty range).</summary>
+    public static HistoryQuery Empty { get; } = new([], false, null, "nothing to scan");
+
+    /// <summary>Whether there is nothing to read.</summary>
+    public bool IsEmpty => Revisions.Count == 0 && Stdin is null;
+
+    /// <summary>Exactly the commits listed, read through <c>--stdin</c>.</summary>
+    public static HistoryQuery Commits(IReadOnlyCollection<string> shas, string? description = null) =>
+        shas.Count == 0
+            ? Empty
+            : new([], false, System.Text.Encoding.ASCII.GetBytes(string.Concat(shas.Select(s => s + "\n"))), description);
+}
+
+/// <summary>The git sources: the index against HEAD (for a commit) and commits (for a push, CI, an audit).</summary>
+internal static class GitSources
+{
+    /// <summary>
+    /// Reads what the next commit adds: <c>git diff --cached</c> of the index — the one named by
+    /// <c>GIT_INDEX_FILE</c> during <c>commit -a</c> or <c>commit PATH</c> — against HEAD, or against the
+    /// empty tree before the first commit. During a merge this is everything the merge brings to HEAD.
+    /// The working tree is never read.
+    /// </summary>
+    public static void Staged(GitRunner git, IDiffSink sink, long maxAddedBytesPerFile)
+    {
+        // One call answers "is this a work tree?" (exit 128 with git's message if not) and "is there a
+        // HEAD?" (exit 1 and no second line on an unborn branch).
+        var probe = git.TryRun(["rev-parse", "--show-toplevel", "--verify", "-q", "HEAD^{commit}"]);
+        var lines = probe.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (probe.ExitCode is not (0 or 1) || lines.Length == 0)
+        {
+            throw new GitException($"git rev-parse failed (exit {probe.ExitCode}): {probe.Stderr.Trim()}");
+        }
+        string baseTree = probe.ExitCode == 0 && lines.Length >= 2 ? lines[1] : EmptyTree(git);
+        string[] args = ["diff", "--cached", .. GitRunner.DiffFormatOptions, baseTree, "--"];
+        Parse(git, args, null, sink, maxAddedBytesPerFile);
+    }
+
+    /// <summary>
+    /// Streams <c>git log -p</c> for <paramref name="query"/> through the parser. Merges are shown as
+    /// dense combined diffs (<c>--cc</c>) and only lines new against every parent are scanned: what the
+    /// merge itself introduces (an "evil merge" or a conflict resolution). A line a merge brings from a
+    /// parent was added by a commit on that side, which is in the same range unless it already is on
+    /// the other end; <c>-m</c> or <c>--diff-merges=first-parent</c> would report every such secret a
+    /// second time — or block a push for a secret the remote already has.
+    /// </summary>
+    public static void History(GitRunner git, HistoryQuery query, IDiffSink sink, long maxAddedBytesPerFile)
+    {
+        if (query.IsEmpty)
+        {
+            return;
+        }
+        var args = new List<string>
+        {
+            "log", "-p", "--cc", "--root", "--no-notes", "--no-show-signature", "--format=" + DiffParser.CommitFormat,
+        };
+        args.AddRange(GitRunner.DiffFormatOptions);
+        if (!query.Walk)
+        {
+            args.Add("--no-walk=unsorted");
+        }
+        if (query.Stdin is not null)
+        {
+            args.Add("--stdin");
+        }
+        args.AddRange(query.Revisions);
+        args.Add("--");
+        Parse(git, args, query.Stdin, sink, maxAddedBytesPerFile);
+    }
+
+    /// <summary>The id of the empty tree in this repository's hash (SHA-1 or SHA-256).</summary>
+    public static string EmptyTree(GitRunner git) => git.RunText(["hash-object", "-t", "tree", "--stdin"], []);
+
+    private static void Parse(GitRunner git, IReadOnlyList<string> args, byte[]? stdin, IDiffSink sink, long max)
+    {
+        git.Stream(args, stdin, stream =>
+        {
+            var parser = new DiffParser(sink, max);
+            var reader = new ByteLineReader(stream);
+            while (reader.TryReadLine(out var line))
+            {
+                parser.Feed(line);
+            }
+            parser.Finish();
+        });
+    }
+
+    /// <summary>Whether <paramref name="text"/> is a full object id (40 or 64 hex digits).</summary>
+    public static bool IsObjectId(string text) =>
+        text.Length is 40 or 64 && text.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>Whether <paramref name="sha"/> is git's null id (all zeros): no such ref.</summary>
+    public static bool IsNull(string sha) => sha.Length > 0 && sha.AsSpan().IndexOfAnyExcept('0') < 0;
+
+    /// <summary>Which of <paramref name="ids"/> name commits present in the repository (one git call).</summary>
+    public static HashSet<string> ExistingCommits(GitRunner git, IReadOnlyCollection<string> ids)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return present;
+        }
+        var input = System.Text.Encoding.UTF8.GetBytes(string.Concat(ids.Select(i => i + "^{commit}\n")));
+        string output = git.RunText(["cat-file", "--batch-check=%(objectname) %(objecttype)"], input);
+        var list = ids.ToList();
+        var lines = output.Split('\n');
+        for (int i = 0; i < lines.Length && i < list.Count; i++)
+        {
+            if (lines[i].EndsWith(" commit", StringComparison.Ordinal))
+            {
+                present.Add(list[i]);
+            }
+        }
+        return present;
+    }
+
+    /// <summary>Commit ids <c>git rev-list ARGS</c> lists.</summary>
+    public static List<string> RevList(GitRunner git, IReadOnlyList<string> args) =>
+        [.. git.RunText(["rev-list", .. args]).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>Whether <paramref name="revision"/> resolves to a commit.</summary>
+    public static string? ResolveCommit(GitRunner git, string revision)
+    {
+        var r = git.TryRun(["rev-parse", "--verify", "-q", "--end-of-options", revision + "^{commit}"]);
+        return r.ExitCode == 0 ? r.StdoutText.Trim() : null;
+    }
+}
