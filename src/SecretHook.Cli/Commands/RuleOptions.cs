@@ -1,6 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.Infrastructure;
 using SecretHook.Core.Configuration;
+using SecretHook.Cli.Rules;
 using SecretHook.Core.Rules;
 
 namespace SecretHook.Cli.Commands;
@@ -56,7 +57,7 @@ public sealed class RuleOptions
             var loaded = RuleLoader.Load(extra, compileRegexes: true);
             user = loaded.RuleSet ?? throw new RuleErrorsException(loaded.Errors);
         }
-        var composed = ConfigLoader.Compose(BuiltInRules.Load(), user, config);
+        var composed = ConfigLoader.Compose(CompiledRulePack.Load(), user, config);
         return composed.RuleSet ?? throw new RuleErrorsException(composed.Errors);
     }
 }

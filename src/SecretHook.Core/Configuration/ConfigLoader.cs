@@ -221,7 +221,7 @@ public static class ConfigLoader
             return new RuleLoadResult(null, Sorted(errors));
         }
         var allowlists = new[] { builtIn.GlobalAllowlist, extra?.GlobalAllowlist ?? Allowlist.Empty, config.Allowlist };
-        var global = new Allowlist([.. allowlists.SelectMany(a => a.RegexSources)], [.. allowlists.SelectMany(a => a.Stopwords)]);
+        var global = Allowlist.Combine(allowlists);
         return new RuleLoadResult(new RuleSet(rules, global), errors);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using SecretHook.Core.Matching;
 using SecretHook.Core.Rules;
 
@@ -167,13 +168,18 @@ public sealed class Detector
         // non-ASCII bytes become non-word characters that no token class accepts.
         var chars = scratch.Chars(bytes.Length);
         Encoding.Latin1.GetChars(bytes, chars);
-        var regex = rule.Regex;
-        if (!regex.IsMatch(chars))
+        List<Match> found;
+        try
         {
-            return;
+            found = Matches(rule.Regex, chars);
         }
-        string text = new(chars);
-        for (var m = regex.Match(text); m.Success; m = m.NextMatch())
+        catch (RegexMatchTimeoutException)
+        {
+            // A vetted pattern backtracked too long on this window: the linear-time engine gives the
+            // same matches without that risk.
+            found = Matches(rule.LinearRegex, chars);
+        }
+        foreach (var m in found)
         {
             var group = m.Groups[Rule.SecretGroup];
             if (!group.Success || group.Length == 0)
@@ -198,6 +204,23 @@ public sealed class Detector
             scratch.Matches.Add(new RawMatch(window.RuleIndex, start, end, secret));
         }
     }
+
+    /// <summary>The matches in <paramref name="chars"/>; allocates only when there is one.</summary>
+    private static List<Match> Matches(Regex regex, ReadOnlySpan<char> chars)
+    {
+        if (!regex.IsMatch(chars))
+        {
+            return NoMatches;
+        }
+        var list = new List<Match>();
+        for (var m = regex.Match(new string(chars)); m.Success; m = m.NextMatch())
+        {
+            list.Add(m);
+        }
+        return list;
+    }
+
+    private static readonly List<Match> NoMatches = [];
 
     private static bool LineHasInlineAllow(ReadOnlySpan<byte> data, int position)
     {

@@ -9,14 +9,41 @@ namespace SecretHook.Core.Rules;
 public sealed class Allowlist
 {
     private readonly Lazy<Regex[]> _regexes;
+    private readonly bool[] _vetted;
 
     /// <summary>Creates an allowlist from regex sources and stopwords.</summary>
-    public Allowlist(IReadOnlyList<string> regexes, IReadOnlyList<string> stopwords)
+    /// <param name="regexes">Regex sources, matched against the secret.</param>
+    /// <param name="stopwords">Case-insensitive substrings of the secret.</param>
+    /// <param name="vetted">Built-in entries run on the backtracking interpreter (cheap to build; see
+    /// <see cref="Rule.Vetted"/>); user entries on the linear-time engine.</param>
+    public Allowlist(IReadOnlyList<string> regexes, IReadOnlyList<string> stopwords, bool vetted = false)
+        : this(regexes, [.. regexes.Select(_ => vetted)], stopwords)
+    {
+    }
+
+    private Allowlist(IReadOnlyList<string> regexes, bool[] vetted, IReadOnlyList<string> stopwords)
     {
         RegexSources = regexes;
         Stopwords = stopwords;
-        _regexes = new Lazy<Regex[]>(() => [.. regexes.Select(Rule.Compile)], LazyThreadSafetyMode.ExecutionAndPublication);
+        _vetted = vetted;
+        Vetted = vetted.All(v => v);
+        _regexes = new Lazy<Regex[]>(
+            () => [.. regexes.Select((r, i) => _vetted[i] ? Rule.CompileVetted(r) : Rule.Compile(r))],
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>One allowlist holding every entry of <paramref name="parts"/>, each keeping its engine.</summary>
+    public static Allowlist Combine(IEnumerable<Allowlist> parts)
+    {
+        var list = parts.ToList();
+        return new Allowlist(
+            [.. list.SelectMany(a => a.RegexSources)],
+            [.. list.SelectMany(a => a._vetted)],
+            [.. list.SelectMany(a => a.Stopwords)]);
+    }
+
+    /// <summary>Whether the entries ship with the tool (see <see cref="Rule.Vetted"/>).</summary>
+    public bool Vetted { get; }
 
     /// <summary>An allowlist that allows nothing.</summary>
     public static Allowlist Empty { get; } = new([], []);
@@ -46,9 +73,19 @@ public sealed class Allowlist
         }
         foreach (var regex in _regexes.Value)
         {
-            if (regex.IsMatch(secret))
+            try
             {
-                return true;
+                if (regex.IsMatch(secret))
+                {
+                    return true;
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                if (Rule.Compile(regex.ToString()).IsMatch(secret))
+                {
+                    return true;
+                }
             }
         }
         return false;

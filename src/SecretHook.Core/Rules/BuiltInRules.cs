@@ -30,7 +30,7 @@ public static class BuiltInRules
     /// <exception cref="InvalidOperationException">The embedded pack is invalid (a build defect).</exception>
     public static RuleSet Load()
     {
-        var result = RuleLoader.Load(Sources(), compileRegexes: false);
+        var result = RuleLoader.Load(Sources(), compileRegexes: false, vetted: true);
         return result.RuleSet ?? throw new InvalidOperationException(
             "the built-in rule pack is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, result.Errors));
     }

@@ -11,14 +11,26 @@ namespace SecretHook.Core.Rules;
 /// </summary>
 public sealed class Rule
 {
-    /// <summary>Options every rule regex runs with: linear time, line-aware anchors, culture-free.</summary>
+    /// <summary>Options of the linear-time engine every rule must compile under: line-aware anchors, culture-free.</summary>
     public const RegexOptions Options =
         RegexOptions.NonBacktracking | RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    /// <summary>Options of the backtracking interpreter that vetted (built-in) rules run on first.</summary>
+    public const RegexOptions VettedOptions =
+        RegexOptions.Multiline | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    /// <summary>
+    /// How long a vetted rule's backtracking match may run on one window before the detector redoes it
+    /// with the linear-time engine. Windows are at most ~17 KB and vetted patterns are bounded, so a
+    /// match takes microseconds; the limit only guards against a pattern that backtracks badly.
+    /// </summary>
+    public static readonly TimeSpan VettedTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The name of the capture group that holds the secret.</summary>
     public const string SecretGroup = "secret";
 
     private readonly Lazy<Regex> _regex;
+    private readonly Lazy<Regex> _linear;
 
     /// <summary>Creates a rule; <see cref="RuleLoader"/> validates the values before calling this.</summary>
     public Rule(string id, string provider, string description, IReadOnlyList<string> keywords, string pattern,
@@ -37,7 +49,8 @@ public sealed class Rule
         Remediation = remediation;
         Examples = examples;
         Location = location;
-        _regex = new Lazy<Regex>(() => Compile(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
+        _linear = new Lazy<Regex>(() => Compile(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
+        _regex = new Lazy<Regex>(() => Vetted ? CompileVetted(pattern) : _linear.Value, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Unique id, lower-case kebab (e.g. <c>huggingface-user-token</c>).</summary>
@@ -85,11 +98,28 @@ public sealed class Rule
     /// <summary>Where the rule was defined.</summary>
     public SourceLocation Location { get; }
 
-    /// <summary>The compiled regex (compiled on first access, thread-safe).</summary>
+    /// <summary>
+    /// Whether the pattern ships with the tool (the built-in pack): it then runs on .NET's backtracking
+    /// interpreter, whose construction costs ~0.01 ms against ~1.2 ms for the linear-time engine under
+    /// native AOT (measured over the 191-rule pack: 1.5 ms against 240 ms), which matters to a commit
+    /// hook that triggers a handful of rules. User-supplied rules always run on the linear-time engine.
+    /// </summary>
+    public bool Vetted { get; init; }
+
+    /// <summary>
+    /// The regex the detector runs first (compiled on first access, thread-safe): the backtracking one
+    /// with <see cref="VettedTimeout"/> for a vetted rule, else <see cref="LinearRegex"/>.
+    /// </summary>
     public Regex Regex => _regex.Value;
 
-    /// <summary>Compiles a rule regex with <see cref="Options"/>.</summary>
+    /// <summary>The same pattern on the linear-time engine, which cannot backtrack catastrophically.</summary>
+    public Regex LinearRegex => _linear.Value;
+
+    /// <summary>Compiles a rule regex with <see cref="Options"/> (linear time).</summary>
     public static Regex Compile(string pattern) => new(pattern, Options);
+
+    /// <summary>Compiles a vetted regex with <see cref="VettedOptions"/> and <see cref="VettedTimeout"/>.</summary>
+    public static Regex CompileVetted(string pattern) => new(pattern, VettedOptions, VettedTimeout);
 }
 
 /// <summary>A rule's examples: positive templates (see <see cref="TemplateExpander"/>) and negative literals.</summary>

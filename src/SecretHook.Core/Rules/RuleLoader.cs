@@ -45,7 +45,11 @@ public static partial class RuleLoader
     /// is compiled now so that a bad one is reported with its position (do this for user-supplied files;
     /// the built-in pack is proven by the catalogue test and compiles lazily, keeping start-up cheap).
     /// </summary>
-    public static RuleLoadResult Load(IEnumerable<RuleSource> sources, bool compileRegexes)
+    /// <param name="sources">The rule files.</param>
+    /// <param name="compileRegexes">Compile every regex now (on the linear-time engine) and report failures.</param>
+    /// <param name="vetted">The files ship with the tool: their rules run on the backtracking
+    /// interpreter first (see <see cref="Rule.Vetted"/>). Never set it for user-supplied files.</param>
+    public static RuleLoadResult Load(IEnumerable<RuleSource> sources, bool compileRegexes, bool vetted = false)
     {
         var errors = new List<RuleLoadError>();
         var rules = new List<Rule>();
@@ -54,14 +58,14 @@ public static partial class RuleLoader
         var globalStopwords = new List<string>();
         foreach (var source in sources)
         {
-            var ctx = new Context(source.Name, errors, compileRegexes);
+            var ctx = new Context(source.Name, errors, compileRegexes, vetted);
             LoadFile(source, ctx, rules, seen, globalRegexes, globalStopwords);
         }
         if (errors.Count > 0)
         {
             return new RuleLoadResult(null, errors);
         }
-        return new RuleLoadResult(new RuleSet(rules, new Allowlist(globalRegexes, globalStopwords)), errors);
+        return new RuleLoadResult(new RuleSet(rules, new Allowlist(globalRegexes, globalStopwords, vetted)), errors);
     }
 
     private static void LoadFile(RuleSource source, Context ctx, List<Rule> rules,
@@ -169,7 +173,7 @@ public static partial class RuleLoader
     [GeneratedRegex("^[a-z0-9]+(?:[-.][a-z0-9]+)*$")]
     private static partial Regex IdPattern();
 
-    private sealed class Context(string file, List<RuleLoadError> errors, bool compileRegexes)
+    private sealed class Context(string file, List<RuleLoadError> errors, bool compileRegexes, bool vetted = false)
     {
         private int _errorsAtRuleStart;
 
@@ -218,7 +222,7 @@ public static partial class RuleLoader
             }
             return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
                 remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column))
-            { Priority = priority, Structure = structure };
+            { Priority = priority, Structure = structure, Vetted = vetted };
         }
 
         private StructureCheck ReadStructure(YamlMappingNode map, string? id)
@@ -367,7 +371,7 @@ public static partial class RuleLoader
             var stopwords = Child(map, "stopwords") is { } s
                 ? StringList(s, "stopwords", id).Select(x => x.Value).ToList()
                 : [];
-            return new Allowlist(regexes, stopwords);
+            return new Allowlist(regexes, stopwords, vetted);
         }
 
         private RuleExamples ReadExamples(YamlNode node, string? id)

@@ -43,7 +43,7 @@ public static class RulePackSerializer
         }
     }
 
-    /// <summary>Reads a rule set written by <see cref="Write"/>.</summary>
+    /// <summary>Reads a rule set written by <see cref="Write"/>; its rules are the built-in pack, so they are vetted.</summary>
     /// <exception cref="InvalidDataException">The data is not a rule pack of this version.</exception>
     public static RuleSet Read(Stream input)
     {
@@ -72,7 +72,7 @@ public static class RulePackSerializer
             string remediation = r.ReadString();
             var location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32());
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
-                multiline, fallback, allowlist, remediation, RuleExamples.None, location) { Priority = priority, Structure = structure });
+                multiline, fallback, allowlist, remediation, RuleExamples.None, location) { Priority = priority, Structure = structure, Vetted = true });
         }
         return new RuleSet(rules, global);
     }
@@ -87,7 +87,7 @@ public static class RulePackSerializer
     {
         var regexes = ReadList(r);
         var stopwords = ReadList(r);
-        return regexes.Length == 0 && stopwords.Length == 0 ? Allowlist.Empty : new Allowlist(regexes, stopwords);
+        return regexes.Length == 0 && stopwords.Length == 0 ? Allowlist.Empty : new Allowlist(regexes, stopwords, vetted: true);
     }
 
     private static void WriteList(BinaryWriter w, IReadOnlyList<string> items)
