@@ -1,7 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.Infrastructure;
-using SecretHook.Core.Configuration;
 using SecretHook.Cli.Rules;
+using SecretHook.Core.Configuration;
 using SecretHook.Core.Rules;
 
 namespace SecretHook.Cli.Commands;

@@ -72,7 +72,8 @@ public static class RulePackSerializer
             string remediation = r.ReadString();
             var location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32());
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
-                multiline, fallback, allowlist, remediation, RuleExamples.None, location) { Priority = priority, Structure = structure, Vetted = true });
+                multiline, fallback, allowlist, remediation, RuleExamples.None, location)
+            { Priority = priority, Structure = structure, Vetted = true });
         }
         return new RuleSet(rules, global);
     }
