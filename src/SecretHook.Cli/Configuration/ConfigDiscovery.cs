@@ -52,10 +52,28 @@ public static class ConfigDiscovery
         return start;
     }
 
+    /// <summary>
+    /// The work tree's top level: the nearest folder up from <paramref name="start"/> that holds a
+    /// <c>.git</c> directory or file (linked worktrees and submodules have a file), found without
+    /// starting a process — a commit hook pays ~1.3 ms per git process. Only when git is steered by
+    /// GIT_DIR or GIT_WORK_TREE (the work tree may then be anywhere) is git itself asked.
+    /// </summary>
     private static string? GitTopLevel(string start)
     {
         if (!Directory.Exists(start))
         {
+            return null;
+        }
+        if (Environment.GetEnvironmentVariable("GIT_DIR") is null && Environment.GetEnvironmentVariable("GIT_WORK_TREE") is null)
+        {
+            for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
+            {
+                string dotGit = Path.Combine(dir.FullName, ".git");
+                if (Directory.Exists(dotGit) || File.Exists(dotGit))
+                {
+                    return dir.FullName;
+                }
+            }
             return null;
         }
         var result = ProcessRunner.Run("git", ["rev-parse", "--show-toplevel"], start);
