@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Rules;
@@ -8,7 +7,10 @@ namespace SecretHook.Core.Tests.Rules;
 /// <summary>
 /// Built-in rules run on the backtracking interpreter first. Each one must stay fast on adversarial
 /// windows — long runs of the characters its classes accept, right after its keyword, with no valid
-/// ending — so the linear-time fallback is a safety net, never the normal path.
+/// ending — so the linear-time fallback is a safety net, never the normal path. The inputs are 4x the
+/// longest single-line window and the limit is a full second, so a loaded machine never fails it and
+/// cubic or exponential backtracking always does (quadratic passes: 4 KiB of it measured 111 ms, and a
+/// real window is at most 1 KiB).
 /// </summary>
 public sealed class BacktrackingTests
 {
@@ -35,7 +37,8 @@ public sealed class BacktrackingTests
     {
         var rule = Pack.Value.Find(id)!;
         Assert.True(rule.Vetted);
-        int length = rule.Multiline ? Detector.MultilineWindow : 2 * Detector.LineWindow;
+        int length = rule.Multiline ? Detector.MultilineWindow : 8 * Detector.LineWindow;
+        var regex = new Regex(rule.Pattern, Rule.VettedOptions, TimeSpan.FromSeconds(1));
         var slow = new List<string>();
         foreach (var keyword in rule.Keywords)
         {
@@ -49,19 +52,13 @@ public sealed class BacktrackingTests
                         body = string.Join("\n", body.Chunk(64).Select(c => new string(c)));
                     }
                     string text = "key " + keyword + lead + body;
-                    var clock = Stopwatch.StartNew();
                     try
                     {
-                        _ = rule.Regex.Matches(text).Count;
+                        _ = regex.Matches(text).Count;
                     }
                     catch (RegexMatchTimeoutException)
                     {
-                        slow.Add($"timed out: keyword '{keyword}', lead '{lead}', fill '{fill}'");
-                        continue;
-                    }
-                    if (clock.ElapsedMilliseconds > 50)
-                    {
-                        slow.Add($"{clock.ElapsedMilliseconds} ms: keyword '{keyword}', lead '{lead}', fill '{fill}'");
+                        slow.Add($"over 1 s: keyword '{keyword}', lead '{lead}', fill '{fill}'");
                     }
                 }
             }
