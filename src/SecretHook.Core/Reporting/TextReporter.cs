@@ -24,11 +24,11 @@ public sealed class TextReporter : IReporter
         }
         foreach (var group in report.Findings.GroupBy(f => f.File))
         {
-            w.WriteLine(c.Bold(group.Key));
+            w.WriteLine(c.Bold(Sanitize(group.Key)));
             foreach (var f in group)
             {
                 string where = $"{f.Line}:{f.Column}";
-                string commit = f.Commit is { } ci ? $"  {c.Dim($"commit {ci.ShortSha} \"{ci.Subject}\"")}" : "";
+                string commit = f.Commit is { } ci ? $"  {c.Dim($"commit {ci.ShortSha} \"{Sanitize(ci.Subject)}\"")}" : "";
                 string structure = f.Structure switch
                 {
                     StructureVerdict.Valid => $"  {c.Dim("[structure checks out]")}",

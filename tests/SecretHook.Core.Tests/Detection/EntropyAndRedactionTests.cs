@@ -29,4 +29,18 @@ public sealed class EntropyAndRedactionTests
         var f = new Finding("r", "d", "f", 1, 5, 1, 25, "SECRETSECRETSECRET", "k = SECRETSECRETSECRET # c", "fp") { SnippetOffset = 4 };
         Assert.Equal("k = SECR… # c", Redaction.RedactLine(f));
     }
+
+    [Fact]
+    public void Text_report_never_writes_control_characters_from_file_names_or_subjects()
+    {
+        var f = new Finding("r", "d", "evil\n\u001b[31mname.txt", 1, 1, 1, 5, "SECRETSECRETSECRET", "SECRETSECRETSECRET", "fp",
+            new CommitInfo("0123456789abcdef", "subject\u001b]0;title\u0007"));
+        var report = new ScanReport([f], [], 1, 10, TimeSpan.Zero, new SecretHook.Core.Rules.RuleSet([], SecretHook.Core.Rules.Allowlist.Empty));
+        using var stream = new MemoryStream();
+        new TextReporter().Write(report, stream, new ReportOptions());
+        string text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\u0007', text);
+        Assert.Contains("evil??[31mname.txt", text, StringComparison.Ordinal);
+    }
 }
