@@ -99,7 +99,7 @@ public sealed class OutputOptions
             if (f.ByBaseline > 0) { kinds.Add($"{f.ByBaseline} by baseline"); }
             suppressed = $", {f.Suppressed} suppressed ({string.Join(", ", kinds)})";
         }
-        env.Stderr.WriteLine($"secrethook: {findings} in {s.Files} files ({FormatBytes(s.Bytes)}){skipped}{suppressed}, {s.Elapsed.TotalMilliseconds:0} ms");
+        env.Stderr.WriteLine($"secrethook: {findings} in {(s.Files == 1 ? "1 file" : $"{s.Files} files")} ({FormatBytes(s.Bytes)}){skipped}{suppressed}, {s.Elapsed.TotalMilliseconds:0} ms");
     }
 
     private static string FormatBytes(long bytes) => bytes switch
