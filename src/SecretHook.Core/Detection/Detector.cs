@@ -25,6 +25,13 @@ public sealed class Detector
     /// <summary>How far a multi-line rule's window reaches past a keyword hit (a 4096-bit RSA key in PEM is ~3.3 KB).</summary>
     public const int MultilineWindow = 16 * 1024;
 
+    /// <summary>
+    /// How far a multi-line rule's window reaches back before a keyword hit (to the start of a line):
+    /// structured documents do not always put the keyword first — <c>kubectl get secret -o yaml</c>
+    /// prints a Secret's <c>data:</c> before its <c>kind: Secret</c>.
+    /// </summary>
+    public const int MultilineWindowBefore = 4 * 1024;
+
     /// <summary>A comment containing this marker on a line suppresses findings on that line.</summary>
     public const string InlineAllowMarker = "secrethook:allow";
 
@@ -123,12 +130,13 @@ public sealed class Detector
         {
             int lineFloor = Math.Max(0, hit.Start - LineWindow);
             int nl = data[lineFloor..hit.Start].LastIndexOf((byte)'\n');
-            int ws = nl < 0 ? lineFloor : lineFloor + nl + 1;
+            int lineWs = nl < 0 ? lineFloor : lineFloor + nl + 1;
             foreach (int r in _rulesByKeyword[hit.KeywordId])
             {
-                int we;
+                int ws = lineWs, we;
                 if (_rules[r].Multiline)
                 {
+                    ws = MultilineStart(data, hit.Start);
                     we = Math.Min(data.Length, hit.End + MultilineWindow);
                 }
                 else
@@ -158,6 +166,18 @@ public sealed class Detector
         {
             scratch.Windows.Add(new Window(r, starts[r], ends[r]));
         }
+    }
+
+    /// <summary>The start of the first whole line at most <see cref="MultilineWindowBefore"/> bytes before <paramref name="hit"/>.</summary>
+    private static int MultilineStart(ReadOnlySpan<byte> data, int hit)
+    {
+        if (hit <= MultilineWindowBefore)
+        {
+            return 0;
+        }
+        int floor = hit - MultilineWindowBefore;
+        int nl = data[floor..hit].IndexOf((byte)'\n');
+        return nl < 0 ? hit : floor + nl + 1;
     }
 
     private void RunRule(ReadOnlySpan<byte> data, Window window, DetectorScratch scratch)

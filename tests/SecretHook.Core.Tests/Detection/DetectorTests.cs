@@ -162,6 +162,24 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void Multiline_windows_reach_back_before_the_keyword_but_not_further_than_4_KiB()
+    {
+        var d = Custom("""
+            rules:
+              - id: tail-keyword
+                description: t
+                keywords: [TRAILER]
+                regex: 'value=(?<secret>[a-z]{8})\r?\n(?:[^\r\n]*\r?\n){0,1000}?TRAILER'
+                multiline: true
+                remediation: r
+            """);
+        string near = "value=abcdefgh\n" + string.Concat(Enumerable.Repeat("filler line\n", 100)) + "TRAILER\n";
+        Assert.Equal((1, 7), (Assert.Single(d.ScanText(near)).Line, Assert.Single(d.ScanText(near)).Column));
+        string far = "value=abcdefgh\n" + string.Concat(Enumerable.Repeat("filler line\n", 400)) + "TRAILER\n";
+        Assert.Empty(d.ScanText(far));
+    }
+
+    [Fact]
     public void Fingerprints_are_stable_across_line_moves_and_differ_by_file()
     {
         string t = Token(7);
