@@ -23,6 +23,12 @@ public sealed class PathScanOptions
     private readonly CommandOption _maxSize;
     private readonly CommandOption _threads;
 
+    /// <summary>
+    /// Twice the CPUs: a worker waiting on the disk leaves its CPU idle. On the Linux 6.1 tree (2 CPUs)
+    /// a cold-cache scan took 7.1 s with 2 workers and 5.4 s with 4; a warm one 1.60 s and 1.66 s.
+    /// </summary>
+    internal static int DefaultThreads => Math.Min(64, 2 * Environment.ProcessorCount);
+
     /// <summary>Registers the argument and options on <paramref name="cmd"/>.</summary>
     public PathScanOptions(CommandLineApplication cmd)
     {
@@ -31,7 +37,7 @@ public sealed class PathScanOptions
         _exclude = cmd.Option("--exclude <GLOB>", "Skip files matching GLOB. Repeatable.", CommandOptionType.MultipleValue);
         _noIgnore = cmd.Option("--no-ignore", "Scan files that .gitignore excludes too.", CommandOptionType.NoValue);
         _maxSize = cmd.Option("--max-file-size <SIZE>", "Skip (and report) files larger than SIZE: bytes, or with K, M, G (default 10M, or max-file-size in the configuration).", CommandOptionType.SingleValue);
-        _threads = cmd.Option("-j|--threads <N>", "Files scanned in parallel (default: the number of CPUs).", CommandOptionType.SingleValue);
+        _threads = cmd.Option("-j|--threads <N>", "Files scanned in parallel (default: twice the number of CPUs, at most 64).", CommandOptionType.SingleValue);
     }
 
     /// <summary>Whether any path was given.</summary>
@@ -81,7 +87,7 @@ public sealed class PathScanOptions
     {
         long limit = _maxSize.HasValue() ? ScanCommand.ParseSize(_maxSize.Value()!)
             : config.Config.MaxFileSize ?? ScanCommand.DefaultMaxFileSize;
-        int workers = _threads.HasValue() ? ScanCommand.ParsePositive(_threads.Value()!, "--threads") : Environment.ProcessorCount;
+        int workers = _threads.HasValue() ? ScanCommand.ParsePositive(_threads.Value()!, "--threads") : DefaultThreads;
         var given = Paths;
         var clock = Stopwatch.StartNew();
         var detector = new Detector(rules);
