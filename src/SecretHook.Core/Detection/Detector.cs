@@ -151,6 +151,9 @@ public sealed class Detector
                 }
                 else if (ws <= ends[r])
                 {
+                    // Overlaps the open window. A longer keyword ending later can start earlier, so
+                    // the start may move back as well as the end forward.
+                    starts[r] = Math.Min(starts[r], ws);
                     ends[r] = Math.Max(ends[r], we);
                     continue;
                 }
