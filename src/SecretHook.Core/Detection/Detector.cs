@@ -110,8 +110,20 @@ public sealed class Detector
             return;
         }
         DropYieldingFallbacks(scratch.Matches);
-        scratch.Matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.RuleIndex.CompareTo(b.RuleIndex));
-        ToFindings(chunk, data, scratch.Matches, output);
+        var matches = scratch.Matches;
+        matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.RuleIndex.CompareTo(b.RuleIndex));
+        // Windows of one rule only touch at their ends, but a match can still be found twice where they
+        // do (a window whose start moved back); keep one of each.
+        int kept = 0;
+        for (int i = 0; i < matches.Count; i++)
+        {
+            if (kept == 0 || matches[i] != matches[kept - 1])
+            {
+                matches[kept++] = matches[i];
+            }
+        }
+        matches.RemoveRange(kept, matches.Count - kept);
+        ToFindings(chunk, data, matches, output);
     }
 
     /// <summary>Scans a string (UTF-8 encoded) as one chunk named <paramref name="path"/>; for tests and tools.</summary>
