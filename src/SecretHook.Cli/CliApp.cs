@@ -54,6 +54,12 @@ public static class CliApp
             env.Stderr.WriteLine($"{Name}: error: {FirstLine(e.Message)} (see '{usage}')");
             return ExitCodes.Error;
         }
+        catch (GitIntegration.GitException e)
+        {
+            // Git failed or is missing: git's own message, and the hook blocks (fail closed).
+            env.Stderr.WriteLine($"{Name}: error: {e.Message}");
+            return ExitCodes.Error;
+        }
         catch (UsageException e)
         {
             env.Stderr.WriteLine($"{Name}: error: {e.Message}");

@@ -64,21 +64,14 @@ public static class BaselineCommand
                     {
                         var clock = Stopwatch.StartNew();
                         var scanner = new DiffScanner(new Detector(ruleSet), config.Config.MaxFileSize ?? ScanCommand.DefaultMaxFileSize);
-                        try
+                        var runner = new GitRunner(env);
+                        if (staged.HasValue())
                         {
-                            var runner = new GitRunner(env);
-                            if (staged.HasValue())
-                            {
-                                GitSources.Staged(runner, scanner, scanner.MaxAddedBytesPerFile);
-                            }
-                            else
-                            {
-                                GitSources.History(runner, CommitsCommand.Query([commits.Value()!], false), scanner, scanner.MaxAddedBytesPerFile);
-                            }
+                            GitSources.Staged(runner, scanner, scanner.MaxAddedBytesPerFile);
                         }
-                        catch (GitException e)
+                        else
                         {
-                            return GitScan.Fail(env, e);
+                            GitSources.History(runner, CommitsCommand.Query([commits.Value()!], false), scanner, scanner.MaxAddedBytesPerFile);
                         }
                         report = new ScanReport(scanner.Findings, scanner.Skipped, scanner.Files, scanner.Bytes, clock.Elapsed, ruleSet);
                     }

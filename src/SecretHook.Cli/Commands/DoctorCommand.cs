@@ -24,15 +24,7 @@ public static class DoctorCommand
             cmd.OnExecute(() =>
             {
                 var detector = new Detector(rules.Load(env));
-                List<StoredCredential> found;
-                try
-                {
-                    found = CredentialAudit.Run(env, new GitRunner(env), detector);
-                }
-                catch (GitException e)
-                {
-                    return GitScan.Fail(env, e);
-                }
+                var found = CredentialAudit.Run(env, new GitRunner(env), detector);
                 var text = new StringBuilder();
                 if (found.Count == 0)
                 {

@@ -26,14 +26,7 @@ internal static class GitScan
         // rules on another thread while git runs; the scanner waits for them at the first added line.
         var detector = Task.Run(() => new Detector(rules.Load(env)));
         var scanner = new DiffScanner(detector, maxAdded);
-        try
-        {
-            source(new GitRunner(env), scanner);
-        }
-        catch (GitException e)
-        {
-            return Fail(env, e);
-        }
+        source(new GitRunner(env), scanner);
         var ruleSet = detector.GetAwaiter().GetResult().RuleSet;
         var report = new ScanReport(scanner.Findings, scanner.Skipped, scanner.Files, scanner.Bytes, clock.Elapsed, ruleSet);
         int code = ScanCommand.Finish(report, [], output, env);
@@ -42,12 +35,5 @@ internal static class GitScan
             env.Stderr.WriteLine(blockedHint);
         }
         return code;
-    }
-
-    /// <summary>Prints a git failure and returns exit code 2.</summary>
-    public static int Fail(CliEnvironment env, GitException e)
-    {
-        env.Stderr.WriteLine($"{CliApp.Name}: error: {e.Message}");
-        return ExitCodes.Error;
     }
 }

@@ -21,15 +21,7 @@ public static class InstallCommand
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                string directory;
-                try
-                {
-                    directory = HookInstaller.HooksDirectory(new GitRunner(env));
-                }
-                catch (GitException e)
-                {
-                    return GitScan.Fail(env, e);
-                }
+                string directory = HookInstaller.HooksDirectory(new GitRunner(env));
                 string[] hooks = prePush.HasValue() ? ["pre-commit", "pre-push"] : ["pre-commit"];
                 int code = ExitCodes.Clean;
                 foreach (var hook in hooks)

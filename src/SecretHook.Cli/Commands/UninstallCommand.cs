@@ -19,15 +19,7 @@ public static class UninstallCommand
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                string directory;
-                try
-                {
-                    directory = HookInstaller.HooksDirectory(new GitRunner(env));
-                }
-                catch (GitException e)
-                {
-                    return GitScan.Fail(env, e);
-                }
+                string directory = HookInstaller.HooksDirectory(new GitRunner(env));
                 foreach (var hook in HookInstaller.Hooks)
                 {
                     var result = HookInstaller.Uninstall(directory, hook);
