@@ -65,11 +65,12 @@ public static class CliApp
             env.Stderr.WriteLine($"{Name}: error: {e.Message}");
             return ExitCodes.Error;
         }
-        catch (RuleErrorsException e)
+        catch (Settings.SettingsException e)
         {
-            foreach (var error in e.Errors)
+            foreach (var problem in e.Problems)
             {
-                env.Stderr.WriteLine(error.ToString());
+                // "file:line:col: message" stays as compilers print it, so editors can jump to it.
+                env.Stderr.WriteLine(Settings.SettingsException.IsPositioned(problem) ? problem : $"{Name}: error: {problem}");
             }
             return ExitCodes.Error;
         }

@@ -1,21 +1,18 @@
-using System.Diagnostics;
 using McMaster.Extensions.CommandLineUtils;
-using SecretHook.Cli.Configuration;
-using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
-using SecretHook.Core.Detection;
-using SecretHook.Core.Reporting;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
 using SecretHook.Core.Suppression;
 
 namespace SecretHook.Cli.Commands;
 
 /// <summary>
 /// <c>secrethook baseline create [PATH...|--staged|--commits RANGE] [-o FILE]</c>: records the current
-/// findings (after the configuration and <c>.secrethookignore</c> have had their say) as a
-/// <see cref="Baseline"/> — fingerprints and hashes, never a secret — so that <c>--baseline FILE</c>
-/// reports only new ones. The same input always gives the same bytes, and an existing <c>-o</c> file
-/// whose content would not change is left untouched (not even rewritten), so re-recording an
-/// unchanged tree is a no-op in <c>git status</c>.
+/// findings (after the path allowlist, inline markers and <c>.secrethookignore</c> have had their say,
+/// through the same pipeline as a scan) as a <see cref="Baseline"/> — fingerprints and hashes, never a
+/// secret — so that <c>--baseline FILE</c> reports only new ones. The same input always gives the same
+/// bytes, and an existing <c>-o</c> file whose content would not change is left untouched (not even
+/// rewritten), so re-recording an unchanged tree is a no-op in <c>git status</c>.
 /// </summary>
 public static class BaselineCommand
 {
@@ -34,91 +31,63 @@ public static class BaselineCommand
             baseline.Command("create", cmd =>
             {
                 cmd.Description = $"Scan (paths, the index, or commits) and write a baseline to standard output or --output (conventionally {Baseline.DefaultFileName}).";
-                var scan = new PathScanOptions(cmd);
                 var staged = cmd.Option("--staged", "Record the findings in the lines the next commit adds (as 'secrethook staged' sees them).", CommandOptionType.NoValue);
                 var commits = cmd.Option("--commits <RANGE>", "Record the findings in the lines commits add (as 'secrethook commits RANGE' sees them).", CommandOptionType.SingleValue);
-                var rules = new RuleOptions(cmd);
+                var options = ScanOptions.Register(cmd, OptionGroups.Paths | OptionGroups.Limits | OptionGroups.Rules);
                 var output = cmd.Option("-o|--output <FILE>", "Write the baseline to FILE (left untouched when its content would not change).", CommandOptionType.SingleValue);
                 cmd.HelpOption("-h|--help");
                 cmd.OnExecute(() =>
                 {
                     bool git = staged.HasValue() || commits.HasValue();
+                    var raw = options.Read();
                     if (staged.HasValue() && commits.HasValue())
                     {
                         throw new UsageException("--staged and --commits cannot be combined");
                     }
-                    if (git && scan.HasPaths)
+                    if (git && raw.Paths.Count > 0)
                     {
                         throw new UsageException("paths cannot be combined with --staged or --commits");
                     }
-                    if (!git)
+                    if (output.Value() is { } o && Path.GetDirectoryName(env.Resolve(o)) is { } parent && !Directory.Exists(parent))
                     {
-                        scan.Prepare(env, rules.Config);
+                        Directory.CreateDirectory(parent); // a baseline usually goes into a new folder (ci/, .github/)
                     }
-                    var config = rules.Config.Load(env);
-                    var ignore = SuppressionOptions.LoadIgnoreFile(config, env);
-                    var ruleSet = rules.Load(env);
-                    ScanReport report;
-                    IReadOnlyList<string> errors = [];
-                    if (git)
+                    var settings = SettingsBuilder.Build(raw with { Output = output.Value() }, git ? InputKind.Git : InputKind.Paths, env);
+                    var source = staged.HasValue() ? StagedCommand.Source(settings, env)
+                        : commits.HasValue() ? CommitsCommand.Source(CommitsCommand.Query([commits.Value()!], false), settings, env)
+                        : ScanCommand.Source(settings, env);
+                    var outcome = ScanPipeline.Execute(settings, source);
+                    if (outcome.Errors.Count > 0)
                     {
-                        var clock = Stopwatch.StartNew();
-                        var scanner = new DiffScanner(new Detector(ruleSet), config.Config.MaxFileSize ?? ScanCommand.DefaultMaxFileSize);
-                        var runner = new GitRunner(env);
-                        if (staged.HasValue())
+                        foreach (var e in outcome.Errors)
                         {
-                            GitSources.Staged(runner, scanner, scanner.MaxAddedBytesPerFile);
+                            env.Stderr.WriteLine($"secrethook: error: {ReportWriter.Escape(e)}");
                         }
-                        else
-                        {
-                            GitSources.History(runner, CommitsCommand.Query([commits.Value()!], false), scanner, scanner.MaxAddedBytesPerFile);
-                        }
-                        report = new ScanReport(scanner.Findings, scanner.Skipped, scanner.Files, scanner.Bytes, clock.Elapsed, ruleSet);
-                    }
-                    else
-                    {
-                        (report, errors) = scan.Scan(env, ruleSet, config);
-                    }
-                    if (errors.Count > 0)
-                    {
-                        foreach (var e in errors)
-                        {
-                            env.Stderr.WriteLine($"secrethook: error: {e}");
-                        }
-                        env.Stderr.WriteLine($"secrethook: error: {errors.Count} input(s) could not be scanned; no baseline written");
+                        env.Stderr.WriteLine($"secrethook: error: {outcome.Errors.Count} input(s) could not be scanned; no baseline written");
                         return ExitCodes.Error;
                     }
-                    string? file = output.Value() is { } o ? env.Resolve(o) : null;
-                    var allowPaths = new List<string>(config.Config.AllowPaths);
-                    if (file is not null && Path.GetRelativePath(config.Root, file).Replace('\\', '/') is var rel
-                        && !rel.StartsWith("../", StringComparison.Ordinal) && !Path.IsPathRooted(rel))
-                    {
-                        allowPaths.Add(rel); // never record findings in the baseline itself
-                    }
-                    var kept = FindingFilter.Apply(report, allowPaths, ignore, null).Report.Findings;
-                    byte[] bytes = Baseline.From(kept).ToBytes();
-                    string count = kept.Count == 1 ? "1 finding" : $"{kept.Count} findings";
-                    if (file is null)
+                    byte[] bytes = Baseline.From(outcome.Findings).ToBytes();
+                    string count = outcome.Findings.Count == 1 ? "1 finding" : $"{outcome.Findings.Count} findings";
+                    if (settings.OutputPath is not { } file)
                     {
                         env.Stdout.Write(bytes);
                         env.Stdout.Flush();
                     }
                     else if (File.Exists(file) && File.ReadAllBytes(file).AsSpan().SequenceEqual(bytes))
                     {
-                        env.Stderr.WriteLine($"secrethook: baseline unchanged: {output.Value()} ({count})");
+                        env.Stderr.WriteLine($"secrethook: baseline unchanged: {settings.OutputShown} ({count})");
                     }
                     else
                     {
                         try
                         {
-                            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                            File.WriteAllBytes(file, bytes);
+                            OutputFile.Write(file, bytes);
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {
-                            throw new UsageException($"cannot write {output.Value()}: {e.Message}");
+                            throw new UsageException($"cannot write {settings.OutputShown}: {e.Message}");
                         }
-                        env.Stderr.WriteLine($"secrethook: recorded {count} in {output.Value()}");
+                        env.Stderr.WriteLine($"secrethook: recorded {count} in {settings.OutputShown}");
                     }
                     return ExitCodes.Clean;
                 });

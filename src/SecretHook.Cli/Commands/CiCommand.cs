@@ -1,6 +1,9 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
+using SecretHook.Cli.Sources;
 
 namespace SecretHook.Cli.Commands;
 
@@ -16,18 +19,22 @@ public static class CiCommand
         app.Command("ci", cmd =>
         {
             cmd.Description = "Scan the commits of this CI run (GitHub Actions push/pull_request, GitLab CI push/merge request; else the last commit).";
-            var rules = new RuleOptions(cmd);
-            var output = new OutputOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
             cmd.HelpOption("-h|--help");
-            cmd.OnExecute(() => GitScan.Run(env, rules, output, (git, scanner) =>
+            cmd.OnExecute(() =>
             {
-                var query = CiRange.Resolve(env, git);
-                if (!output.Quiet)
+                var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
+                var source = new GitDiffSource(env, (git, sink, max) =>
                 {
-                    env.Stderr.WriteLine($"secrethook: ci: {query.Description}");
-                }
-                GitSources.History(git, query, scanner, scanner.MaxAddedBytesPerFile);
-            }, null));
+                    var query = CiRange.Resolve(env, git);
+                    if (!settings.Quiet)
+                    {
+                        env.Stderr.WriteLine($"secrethook: ci: {query.Description}");
+                    }
+                    GitSources.History(git, query, sink, max);
+                }, settings.MaxFileSize);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source), env);
+            });
         });
     }
 }

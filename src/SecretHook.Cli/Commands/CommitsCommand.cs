@@ -1,6 +1,9 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
+using SecretHook.Cli.Sources;
 
 namespace SecretHook.Cli.Commands;
 
@@ -19,17 +22,20 @@ public static class CommitsCommand
             cmd.Description = "Scan the lines commits add: a range (origin/main..HEAD), single commits, or --all for the whole history.";
             var revisions = cmd.Argument("REV", "Revision ranges (A..B, A...B, ^A B) or single commits.", multipleValues: true);
             var all = cmd.Option("--all", "Scan every commit reachable from any ref (a full-history audit).", CommandOptionType.NoValue);
-            var rules = new RuleOptions(cmd);
-            var output = new OutputOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
                 var query = Query([.. revisions.Values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)], all.HasValue());
-                return GitScan.Run(env, rules, output,
-                    (git, scanner) => GitSources.History(git, query, scanner, scanner.MaxAddedBytesPerFile), null);
+                var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(query, settings, env)), env);
             });
         });
     }
+
+    /// <summary>The commits <paramref name="query"/> selects.</summary>
+    internal static IScanSource Source(HistoryQuery query, ScanSettings settings, CliEnvironment env) =>
+        new GitDiffSource(env, (git, sink, max) => GitSources.History(git, query, sink, max), settings.MaxFileSize);
 
     /// <summary>Turns the command line into a <c>git log</c> query.</summary>
     /// <exception cref="UsageException">No revision, or one that looks like an option.</exception>

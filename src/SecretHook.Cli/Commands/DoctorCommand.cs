@@ -2,6 +2,7 @@ using System.Text;
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Settings;
 using SecretHook.Core.Detection;
 
 namespace SecretHook.Cli.Commands;
@@ -19,11 +20,12 @@ public static class DoctorCommand
         app.Command("doctor", cmd =>
         {
             cmd.Description = "Check git remotes, git config and credential store files for embedded tokens, and explain safer alternatives.";
-            var rules = new RuleOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Rules);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                var detector = new Detector(rules.Load(env));
+                var settings = SettingsBuilder.Build(options.Read(), InputKind.None, env);
+                var detector = new Detector(settings.Rules, []);
                 var found = CredentialAudit.Run(env, new GitRunner(env), detector);
                 var text = new StringBuilder();
                 if (found.Count == 0)

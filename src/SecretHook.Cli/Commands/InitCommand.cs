@@ -21,7 +21,7 @@ public static class InitCommand
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                string root = ConfigDiscovery.FindRoot(env.WorkingDirectory);
+                string root = ConfigDiscovery.FindRoot(env.WorkingDirectory, env);
                 string path = Path.Combine(root, ConfigLoader.FileName);
                 string shown = ConfigDiscovery.DisplayName(path, env);
                 if (File.Exists(path) && !force.HasValue())

@@ -1,6 +1,9 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
+using SecretHook.Cli.Sources;
 
 namespace SecretHook.Cli.Commands;
 
@@ -26,20 +29,18 @@ public static class PrePushCommand
             cmd.Description = "Scan the commits a push would add (reads git's pre-push lines from standard input), for a pre-push hook.";
             var remote = cmd.Argument("REMOTE", "The remote's name (or its URL when pushing to a URL), as git passes it.");
             var url = cmd.Argument("URL", "The URL pushed to, as git passes it.");
-            var rules = new RuleOptions(cmd);
-            var output = new OutputOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
+                var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
                 WarnAboutCredential(url.Value ?? env.GetVariable("PRE_COMMIT_REMOTE_URL") ?? remote.Value, env);
                 var refs = PrePushInput.Parse(env.Stdin);
                 // Under the pre-commit framework standard input is already consumed; it passes the range in variables.
                 var framework = refs.Count == 0 ? PrePushInput.FromPreCommitFramework(env) : null;
-                return GitScan.Run(env, rules, output, (git, scanner) =>
-                {
-                    var query = framework ?? PrePushInput.Query(git, refs);
-                    GitSources.History(git, query, scanner, scanner.MaxAddedBytesPerFile);
-                }, BlockedHint);
+                var source = new GitDiffSource(env, (git, sink, max) =>
+                    GitSources.History(git, framework ?? PrePushInput.Query(git, refs), sink, max), settings.MaxFileSize);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source), env, BlockedHint);
             });
         });
     }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Settings;
 
 namespace SecretHook.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class RulesCommand
         {
             cmd.Description = "List the detection rules.";
             var format = cmd.Option("-f|--format <FORMAT>", "text (default) or json.", CommandOptionType.SingleValue);
-            var rules = new RuleOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Rules);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
@@ -25,7 +26,7 @@ public static class RulesCommand
                 {
                     throw new UsageException($"unknown format '{f}' (expected text or json)");
                 }
-                var set = rules.Load(env);
+                var set = SettingsBuilder.Build(options.Read(), InputKind.None, env).Rules;
                 var ordered = set.Rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
                 if (f == "json")
                 {

@@ -1,6 +1,9 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
+using SecretHook.Cli.Sources;
 
 namespace SecretHook.Cli.Commands;
 
@@ -22,11 +25,17 @@ public static class StagedCommand
         app.Command("staged", cmd =>
         {
             cmd.Description = "Scan the lines the next commit adds (the index against HEAD), for a pre-commit hook.";
-            var rules = new RuleOptions(cmd);
-            var output = new OutputOptions(cmd);
+            var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
             cmd.HelpOption("-h|--help");
-            cmd.OnExecute(() => GitScan.Run(env, rules, output,
-                (git, scanner) => GitSources.Staged(git, scanner, scanner.MaxAddedBytesPerFile), BlockedHint));
+            cmd.OnExecute(() =>
+            {
+                var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env)), env, BlockedHint);
+            });
         });
     }
+
+    /// <summary>The index against HEAD.</summary>
+    internal static IScanSource Source(ScanSettings settings, CliEnvironment env) =>
+        new GitDiffSource(env, GitSources.Staged, settings.MaxFileSize);
 }

@@ -16,7 +16,7 @@ public sealed class GitException(string message) : Exception(message);
 /// <c>commit -a</c> and <c>commit PATH</c> — <c>HOME</c>, …) are passed on from the command's
 /// environment. A non-zero exit is a <see cref="GitException"/> carrying git's message.
 /// </summary>
-internal sealed class GitRunner(CliEnvironment env)
+internal sealed class GitRunner(CliEnvironment env, string? workingDirectory = null)
 {
     /// <summary>
     /// Options that pin the patch format <see cref="DiffParser"/> reads: no colour, external diff or
@@ -50,7 +50,7 @@ internal sealed class GitRunner(CliEnvironment env)
     private readonly Dictionary<string, string?> _variables = BuildVariables(env);
 
     /// <summary>The directory git runs in (the command's working directory).</summary>
-    public string WorkingDirectory { get; } = env.WorkingDirectory;
+    public string WorkingDirectory { get; } = workingDirectory ?? env.WorkingDirectory;
 
     /// <summary>Runs <c>git ARGS</c>, returns stdout; throws on a non-zero exit.</summary>
     public byte[] Run(IReadOnlyList<string> args, byte[]? stdin = null)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using SecretHook.Core.Matching;
@@ -35,15 +37,19 @@ public sealed class Detector
     /// <summary>A comment containing this marker on a line suppresses findings on that line.</summary>
     public const string InlineAllowMarker = "secrethook:allow";
 
-    private static readonly byte[] InlineAllowBytes = Encoding.ASCII.GetBytes(InlineAllowMarker);
-
     private readonly Rule[] _rules;
     private readonly int[][] _rulesByKeyword;
+    private readonly SearchValues<string>? _inlineMarkers;
 
     /// <summary>Builds the keyword automaton for <paramref name="rules"/>.</summary>
-    public Detector(RuleSet rules)
+    /// <param name="rules">The rules to apply.</param>
+    /// <param name="inlineMarkers">Markers that flag a line's findings as allowed (<see cref="Finding.InlineAllowed"/>),
+    /// matched ASCII case-insensitively; default <see cref="InlineAllowMarker"/>. Empty: none.</param>
+    public Detector(RuleSet rules, IReadOnlyList<string>? inlineMarkers = null)
     {
         RuleSet = rules;
+        inlineMarkers ??= [InlineAllowMarker];
+        _inlineMarkers = inlineMarkers.Count > 0 ? SearchValues.Create([.. inlineMarkers], StringComparison.OrdinalIgnoreCase) : null;
         _rules = [.. rules.Rules];
         var builder = new KeywordAutomatonBuilder();
         var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -109,7 +115,6 @@ public sealed class Detector
         {
             return;
         }
-        DropYieldingFallbacks(scratch.Matches);
         var matches = scratch.Matches;
         matches.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.RuleIndex.CompareTo(b.RuleIndex));
         // Windows of one rule only touch at their ends, but a match can still be found twice where they
@@ -123,7 +128,12 @@ public sealed class Detector
             }
         }
         matches.RemoveRange(kept, matches.Count - kept);
-        ToFindings(chunk, data, matches, output);
+        // Every match masks its span on printed lines, also one that yields to a more specific rule.
+        var masks = scratch.Masks;
+        masks.Clear();
+        masks.AddRange(matches);
+        DropYieldingFallbacks(matches);
+        ToFindings(chunk, data, matches, masks, output);
     }
 
     /// <summary>Scans a string (UTF-8 encoded) as one chunk named <paramref name="path"/>; for tests and tools.</summary>
@@ -199,10 +209,8 @@ public sealed class Detector
     {
         var rule = _rules[window.RuleIndex];
         var bytes = data[window.Start..window.End];
-        // One char per byte (Latin-1), so a char index is a byte offset: rule regexes are ASCII, and
-        // non-ASCII bytes become non-word characters that no token class accepts.
         var chars = scratch.Chars(bytes.Length);
-        Encoding.Latin1.GetChars(bytes, chars);
+        Project(bytes, chars);
         List<Match> found;
         try
         {
@@ -232,10 +240,6 @@ public sealed class Detector
             {
                 continue;
             }
-            if (LineHasInlineAllow(data, start))
-            {
-                continue;
-            }
             scratch.Matches.Add(new RawMatch(window.RuleIndex, start, end, secret));
         }
     }
@@ -257,17 +261,43 @@ public sealed class Detector
 
     private static readonly List<Match> NoMatches = [];
 
-    private static bool LineHasInlineAllow(ReadOnlySpan<byte> data, int position)
+    /// <summary>
+    /// The char a byte ≥ 0x80 becomes in a rule's window: U+0080, a control character that neither
+    /// <c>\w</c>, <c>\s</c>, <c>\d</c> nor any letter class matches. (Latin-1 would turn 0x85 into NEL
+    /// and 0xA0 into NBSP, which <c>\s</c> matches, and 0xC0–0xFF into letters, which <c>\w</c> matches:
+    /// a UTF-8 "é" must not extend a token.)
+    /// </summary>
+    internal const char NonAsciiByte = '\u0080';
+
+    /// <summary>
+    /// One char per byte, so a char index is a byte offset: ASCII stays itself (rule regexes are
+    /// ASCII), every other byte becomes <see cref="NonAsciiByte"/>. Widening is vectorised; only a
+    /// window that holds non-ASCII bytes pays the per-byte fix-up, from its first such byte.
+    /// </summary>
+    internal static void Project(ReadOnlySpan<byte> bytes, Span<char> chars)
     {
-        int ls = data[..position].LastIndexOf((byte)'\n') + 1;
-        int le = data[position..].IndexOf((byte)'\n');
-        var line = le < 0 ? data[ls..] : data[ls..(position + le)];
-        return line.IndexOf(InlineAllowBytes) >= 0;
+        Encoding.Latin1.GetChars(bytes, chars);
+        int first = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+        if (first < 0)
+        {
+            return;
+        }
+        for (int i = first; i < bytes.Length; i++)
+        {
+            if (bytes[i] >= 0x80)
+            {
+                chars[i] = NonAsciiByte;
+            }
+        }
     }
 
     /// <summary>
     /// A fallback finding yields to any overlapping finding of a specific rule, and to an overlapping
-    /// fallback finding of higher priority (equal priority: the rule loaded first wins).
+    /// fallback finding of higher priority (equal priority: the rule loaded first wins). Every drop is
+    /// decided against the full list first (removing while deciding would let a dropped finding's
+    /// absence change another's verdict). <paramref name="matches"/> is sorted by start, so each
+    /// overlapping pair is met once by walking forward from a match while the next one starts before
+    /// it ends: O(n + overlapping pairs) instead of comparing every pair.
     /// </summary>
     private void DropYieldingFallbacks(List<RawMatch> matches)
     {
@@ -275,23 +305,26 @@ public sealed class Detector
         {
             return;
         }
-        // Decide every drop against the full list first: removing while deciding would let a dropped
-        // finding's absence change another's verdict.
         Span<bool> drop = matches.Count <= 256 ? stackalloc bool[matches.Count] : new bool[matches.Count];
         bool any = false;
-        for (int i = 0; i < matches.Count; i++)
+        var span = CollectionsMarshal.AsSpan(matches);
+        for (int i = 0; i < span.Length; i++)
         {
-            var m = matches[i];
-            if (!_rules[m.RuleIndex].Fallback)
+            var a = span[i];
+            for (int j = i + 1; j < span.Length && span[j].Start < a.End; j++)
             {
-                continue;
-            }
-            foreach (var o in matches)
-            {
-                if (o.RuleIndex != m.RuleIndex && o.Start < m.End && m.Start < o.End && Outranks(_rules[o.RuleIndex], o.RuleIndex, m.RuleIndex))
+                var b = span[j];
+                if (a.RuleIndex == b.RuleIndex || b.Start >= a.End || a.Start >= b.End)
+                {
+                    continue;
+                }
+                if (_rules[a.RuleIndex].Fallback && Outranks(_rules[b.RuleIndex], b.RuleIndex, a.RuleIndex))
                 {
                     drop[i] = any = true;
-                    break;
+                }
+                if (_rules[b.RuleIndex].Fallback && Outranks(_rules[a.RuleIndex], a.RuleIndex, b.RuleIndex))
+                {
+                    drop[j] = any = true;
                 }
             }
         }
@@ -319,9 +352,13 @@ public sealed class Detector
         return other.Priority != rule.Priority ? other.Priority > rule.Priority : otherIndex < index;
     }
 
-    private void ToFindings(in Chunk chunk, ReadOnlySpan<byte> data, List<RawMatch> matches, List<Finding> output)
+    private void ToFindings(in Chunk chunk, ReadOnlySpan<byte> data, List<RawMatch> matches, List<RawMatch> masks,
+        List<Finding> output)
     {
         var cursor = new LineCursor(data);
+        int markerLine = -1;
+        bool markerOnLine = false;
+        int maskFrom = 0;
         foreach (var m in matches)
         {
             var (startLine, startCol, lineStart) = cursor.Locate(m.Start);
@@ -329,7 +366,30 @@ public sealed class Detector
             int endLineStart = endLineIndex == startLine ? lineStart : data[..m.End].LastIndexOf((byte)'\n') + 1;
             int endCol = Encoding.UTF8.GetCharCount(data[endLineStart..m.End]) + 1;
             var rule = _rules[m.RuleIndex];
-            string snippet = Snippet(data, lineStart, m.Start, out int snippetOffset);
+            var (from, to) = SnippetRange(data, lineStart, m.Start);
+            string snippet = Encoding.UTF8.GetString(data[from..to]);
+            int snippetOffset = Encoding.UTF8.GetCharCount(data[from..m.Start]);
+            if (lineStart != markerLine)
+            {
+                // Once per line, however many findings it holds.
+                markerLine = lineStart;
+                markerOnLine = LineHasMarker(data, lineStart);
+            }
+            // Masks are sorted by start; skip those that end before this snippet (they never will again).
+            while (maskFrom < masks.Count && masks[maskFrom].End <= lineStart)
+            {
+                maskFrom++;
+            }
+            var spans = new List<TextSpan>();
+            for (int k = maskFrom; k < masks.Count && masks[k].Start < to; k++)
+            {
+                int s0 = Math.Max(masks[k].Start, from), s1 = Math.Min(masks[k].End, to);
+                if (s1 > s0)
+                {
+                    int at = Encoding.UTF8.GetCharCount(data[from..s0]);
+                    spans.Add(new TextSpan(at, Encoding.UTF8.GetCharCount(data[s0..s1])));
+                }
+            }
             output.Add(new Finding(
                 rule.Id,
                 rule.Description,
@@ -342,31 +402,63 @@ public sealed class Detector
                 snippet,
                 Fingerprint.Compute(rule.Id, chunk.Path, m.Secret),
                 chunk.Commit)
-            { SnippetOffset = snippetOffset, Structure = StructureChecks.Apply(rule.Structure, m.Secret) });
+            {
+                SnippetOffset = snippetOffset,
+                SecretSpans = spans,
+                DisplayFile = chunk.DisplayPath ?? chunk.Path,
+                InlineAllowed = markerOnLine,
+                Structure = StructureChecks.Apply(rule.Structure, m.Secret),
+            });
         }
     }
 
-    /// <summary>The line around a secret, at most ~<see cref="SnippetContext"/> bytes either side, CR and LF removed.</summary>
-    private static string Snippet(ReadOnlySpan<byte> data, int lineStart, int secretStart, out int secretOffset)
+    /// <summary>Whether the line starting at <paramref name="lineStart"/> holds an inline allow marker.</summary>
+    private bool LineHasMarker(ReadOnlySpan<byte> data, int lineStart)
+    {
+        if (_inlineMarkers is null)
+        {
+            return false;
+        }
+        int le = data[lineStart..].IndexOf((byte)'\n');
+        var line = le < 0 ? data[lineStart..] : data.Slice(lineStart, le);
+        // Markers are ASCII: project the line (non-ASCII bytes cannot be part of one) and search it.
+        char[] rented = ArrayPool<char>.Shared.Rent(line.Length);
+        try
+        {
+            var chars = rented.AsSpan(0, line.Length);
+            Project(line, chars);
+            return chars.IndexOfAny(_inlineMarkers) >= 0;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The byte range of the line shown around a secret: at most ~<see cref="SnippetContext"/> bytes
+    /// before it and 256 more after, CR and LF removed, never cutting a UTF-8 sequence. The search for
+    /// the line's end is bounded too, so a megabyte-long minified line costs the same as a short one.
+    /// </summary>
+    private static (int From, int To) SnippetRange(ReadOnlySpan<byte> data, int lineStart, int secretStart)
     {
         int from = Math.Max(lineStart, secretStart - SnippetContext);
         while (from > lineStart && (data[from] & 0xC0) == 0x80)
         {
             from--; // do not cut a UTF-8 sequence
         }
-        int eol = data[secretStart..].IndexOf((byte)'\n');
-        int lineEnd = eol < 0 ? data.Length : secretStart + eol;
-        int to = Math.Min(lineEnd, secretStart + SnippetContext + 256);
-        while (to < lineEnd && (data[to] & 0xC0) == 0x80)
+        int limit = Math.Min(data.Length, secretStart + SnippetContext + 256);
+        int eol = data[secretStart..limit].IndexOf((byte)'\n');
+        int to = eol < 0 ? limit : secretStart + eol;
+        while (to < data.Length && to > secretStart && (data[to] & 0xC0) == 0x80)
         {
-            to++;
+            to--;
         }
         if (to > from && data[to - 1] == '\r')
         {
             to--;
         }
-        secretOffset = Encoding.UTF8.GetCharCount(data[from..secretStart]);
-        return Encoding.UTF8.GetString(data[from..to]);
+        return (from, to);
     }
 
     private const int SnippetContext = 120;

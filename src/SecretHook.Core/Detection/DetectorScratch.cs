@@ -23,6 +23,7 @@ public sealed class DetectorScratch
     internal List<int> Touched { get; } = [];
     internal List<Detector.Window> Windows { get; } = [];
     internal List<Detector.RawMatch> Matches { get; } = [];
+    internal List<Detector.RawMatch> Masks { get; } = [];
 
     internal Span<char> Chars(int length)
     {
@@ -43,5 +44,6 @@ public sealed class DetectorScratch
         Touched.Clear();
         Windows.Clear();
         Matches.Clear();
+        Masks.Clear();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Rules;
 
@@ -53,7 +54,13 @@ public interface IReporter
     void Write(ScanReport report, Stream output, ReportOptions options);
 }
 
-/// <summary>Redaction of secrets for display.</summary>
+/// <summary>
+/// Redaction of secrets for display, the one place every report format goes through: a secret shows
+/// only its first characters, and a printed line hides every secret span the detector matched on it
+/// (<see cref="Finding.SecretSpans"/>: other findings of the line too, suppressed ones included) plus
+/// any other run that looks like a credential (see <see cref="LooksLikeToken"/>), so that a token no
+/// rule reported cannot be read beside one that was.
+/// </summary>
 public static class Redaction
 {
     /// <summary>The marker that replaces the hidden part of a secret.</summary>
@@ -63,19 +70,102 @@ public static class Redaction
     /// The first 4 characters of <paramref name="secret"/> followed by <see cref="Ellipsis"/>; for secrets
     /// shorter than 12 characters, only the first third, so a short password is never half shown.
     /// </summary>
-    public static string Redact(string secret)
+    public static string Redact(string secret) => Redact(secret.AsSpan());
+
+    private static string Redact(ReadOnlySpan<char> secret)
     {
         int keep = secret.Length >= 12 ? 4 : secret.Length / 3;
-        return string.Concat(secret.AsSpan(0, keep), Ellipsis);
+        return string.Concat(secret[..keep], Ellipsis);
     }
 
-    /// <summary>The finding's line with the secret (or its first line, for a multi-line secret) redacted.</summary>
+    /// <summary>
+    /// The finding's line with every secret span redacted (<see cref="Finding.SecretSpans"/>, or the
+    /// finding's own secret when the detector recorded none) and every other credential-like run too.
+    /// </summary>
     public static string RedactLine(Finding finding)
     {
         string line = finding.LineText;
-        int at = Math.Clamp(finding.SnippetOffset, 0, line.Length);
-        int firstLineLength = finding.Secret.IndexOfAny(['\r', '\n']) is var nl and >= 0 ? nl : finding.Secret.Length;
-        int end = Math.Min(line.Length, at + firstLineLength);
-        return string.Concat(line.AsSpan(0, at), Redact(finding.Secret), line.AsSpan(end));
+        var spans = new List<TextSpan>(finding.SecretSpans);
+        if (spans.Count == 0)
+        {
+            int at = Math.Clamp(finding.SnippetOffset, 0, line.Length);
+            int firstLine = finding.Secret.IndexOfAny(['\r', '\n']) is var nl and >= 0 ? nl : finding.Secret.Length;
+            spans.Add(new TextSpan(at, Math.Min(line.Length, at + firstLine) - at));
+        }
+        return RedactLine(line, spans);
+    }
+
+    /// <summary><paramref name="line"/> with <paramref name="spans"/> and every credential-like run redacted.</summary>
+    public static string RedactLine(string line, IReadOnlyList<TextSpan> spans)
+    {
+        var ordered = spans.Where(s => s.Length > 0 && s.Start < line.Length)
+            .Select(s => new TextSpan(s.Start, Math.Min(s.End, line.Length) - s.Start))
+            .OrderBy(s => s.Start).ToList();
+        var sb = new StringBuilder(line.Length);
+        int pos = 0;
+        foreach (var span in ordered)
+        {
+            if (span.End <= pos)
+            {
+                continue; // inside a span already redacted
+            }
+            int start = Math.Max(span.Start, pos);
+            AppendMaskingRuns(sb, line.AsSpan(pos, start - pos));
+            sb.Append(Redact(line.AsSpan(start, span.End - start)));
+            pos = span.End;
+        }
+        AppendMaskingRuns(sb, line.AsSpan(pos));
+        return sb.ToString();
+    }
+
+    /// <summary>Appends <paramref name="text"/>, redacting each run of token characters that <see cref="LooksLikeToken"/>.</summary>
+    private static void AppendMaskingRuns(StringBuilder sb, ReadOnlySpan<char> text)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (!IsTokenChar(text[i]))
+            {
+                sb.Append(text[i++]);
+                continue;
+            }
+            int start = i;
+            while (i < text.Length && IsTokenChar(text[i]))
+            {
+                i++;
+            }
+            var run = text[start..i];
+            if (LooksLikeToken(run))
+            {
+                sb.Append(Redact(run));
+            }
+            else
+            {
+                sb.Append(run);
+            }
+        }
+    }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-';
+
+    /// <summary>
+    /// Whether a run of token characters (letters, digits, <c>+/=_-</c>) looks like a credential: at
+    /// least 20 characters, letters and digits both present, and at least 3.5 bits of entropy per
+    /// character — the shape of every random token format, and of no identifier, path or prose word.
+    /// It errs towards hiding: a hash on a printed line may be shortened too, which costs nothing.
+    /// </summary>
+    public static bool LooksLikeToken(ReadOnlySpan<char> run)
+    {
+        if (run.Length < 20)
+        {
+            return false;
+        }
+        bool letter = false, digit = false;
+        foreach (char c in run)
+        {
+            letter |= char.IsAsciiLetter(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+        return letter && digit && Entropy.Shannon(run) >= 3.5;
     }
 }

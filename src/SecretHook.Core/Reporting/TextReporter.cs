@@ -22,7 +22,7 @@ public sealed class TextReporter : IReporter
             w.Flush();
             return;
         }
-        foreach (var group in report.Findings.GroupBy(f => f.File))
+        foreach (var group in report.Findings.GroupBy(f => f.DisplayFile))
         {
             w.WriteLine(c.Bold(Sanitize(group.Key)));
             foreach (var f in group)
@@ -67,17 +67,32 @@ public sealed class TextReporter : IReporter
         w.Flush();
     }
 
-    /// <summary>Replaces control characters so a scanned file cannot drive the terminal.</summary>
+    /// <summary>Shows control characters as escapes (<c>\n</c>, <c>\x1b</c>) so a scanned file or its name cannot drive the terminal.</summary>
     private static string Sanitize(string s)
     {
         if (!s.Any(char.IsControl))
         {
             return s;
         }
-        var sb = new StringBuilder(s.Length);
+        var sb = new StringBuilder(s.Length + 8);
         foreach (char ch in s)
         {
-            sb.Append(char.IsControl(ch) ? (ch == '\t' ? ' ' : '?') : ch);
+            switch (ch)
+            {
+                case '\t': sb.Append(' '); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                default:
+                    if (char.IsControl(ch))
+                    {
+                        sb.Append("\\x").Append(((int)ch).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(ch);
+                    }
+                    break;
+            }
         }
         return sb.ToString();
     }

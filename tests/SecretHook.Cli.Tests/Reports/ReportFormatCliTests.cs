@@ -54,7 +54,7 @@ public sealed class ReportFormatCliTests
         dir.Write("a.py", $"token = \"{Token}\"\n");
         dir.Write("b.py", "ok\n");
         var r = CliHarness.Run(dir.Path, ["scan"]);
-        Assert.Matches(@"^secrethook: 1 finding in 2 files \(\d+ B\), \d+ ms\n$", r.Stderr.ReplaceLineEndings("\n"));
+        Assert.Matches(@"^secrethook: 1 finding in 1 file \(2 files scanned, \d+ B\), \d+ ms\n$", r.Stderr.ReplaceLineEndings("\n"));
         Assert.Contains("What to do", r.Stdout, StringComparison.Ordinal);
         var quiet = CliHarness.Run(dir.Path, ["scan", "--quiet"]);
         Assert.Equal(1, quiet.ExitCode);

@@ -5,28 +5,14 @@ using SecretHook.Cli.Tests.Support;
 namespace SecretHook.Cli.Tests.Reports;
 
 /// <summary>
-/// The SARIF report validates against the official SARIF 2.1.0 JSON schema, which lives outside the
-/// repository at <c>../shared/sarif/sarif-schema-2.1.0.json</c> (beside the clone in CI). A missing
-/// schema fails the test: a skipped validation would let a broken report through unnoticed.
+/// The SARIF report validates against the official SARIF 2.1.0 JSON schema, a copy of which ships with
+/// these tests (<c>Reports/sarif-schema-2.1.0.json</c>, copied to the output folder), and passes the
+/// SARIF Multitool's GitHub code-scanning rules (see <see cref="SarifMultitool"/>).
 /// </summary>
 public sealed class SarifSchemaTests
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromFileAsync(SchemaPath()).GetAwaiter().GetResult());
-
-    private static string SchemaPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SecretHook.sln")))
-            {
-                string path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "sarif", "sarif-schema-2.1.0.json"));
-                Assert.True(File.Exists(path), $"the SARIF 2.1.0 schema is missing: expected it at {path}");
-                return path;
-            }
-        }
-        Assert.Fail("SecretHook.sln not found above " + AppContext.BaseDirectory);
-        return "";
-    }
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+        JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "sarif-schema-2.1.0.json")).GetAwaiter().GetResult());
 
     private static void AssertValid(string sarif)
     {
@@ -45,6 +31,7 @@ public sealed class SarifSchemaTests
         var r = CliHarness.Run(dir.Path, ["scan", "-f", "sarif"]);
         Assert.Equal(1, r.ExitCode);
         AssertValid(r.Stdout);
+        Assert.Empty(SarifMultitool.Validate(r.Stdout));
         var results = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("runs")[0].GetProperty("results");
         Assert.Equal(5, results.GetArrayLength());
         var uris = results.EnumerateArray()
@@ -63,6 +50,7 @@ public sealed class SarifSchemaTests
         var clean = CliHarness.Run(dir.Path, ["scan", "-f", "sarif"]);
         Assert.Equal(0, clean.ExitCode);
         AssertValid(clean.Stdout);
+        Assert.Empty(SarifMultitool.Validate(clean.Stdout));
         dir.Write("bad.txt", $"t={TestSecrets.HuggingFace(7)}\n");
         var plain = CliHarness.Run(dir.Path, ["scan", "-f", "sarif", "--no-redact"]);
         AssertValid(plain.Stdout);
@@ -77,5 +65,17 @@ public sealed class SarifSchemaTests
         string sarif = CliHarness.Run(dir.Path, ["scan", "-f", "sarif"]).Stdout;
         Assert.NotEmpty(Schema.Value.Validate(sarif.Replace("\"level\": \"error\"", "\"level\": \"fatal\"", StringComparison.Ordinal)));
         Assert.NotEmpty(Schema.Value.Validate(sarif.Replace("\"startLine\": 1", "\"startLine\": 0", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_multitool_check_is_not_vacuous()
+    {
+        using var dir = new TempDir();
+        dir.Write("bad.txt", $"t={TestSecrets.HuggingFace(9)}\n");
+        string sarif = CliHarness.Run(dir.Path, ["scan", "-f", "sarif"]).Stdout;
+        // GitHub's rules want a tool information URI and rule help; take them away and it must object.
+        var broken = System.Text.RegularExpressions.Regex.Replace(sarif, "\"informationUri\": \"[^\"]*\",", "");
+        Assert.NotEqual(sarif, broken);
+        Assert.NotEmpty(SarifMultitool.Validate(broken));
     }
 }

@@ -1,12 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using SecretHook.Cli.Commands;
 using SecretHook.Cli.Infrastructure;
-using SecretHook.Cli.Sources;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
 using SecretHook.Cli.Tests.Support;
-using SecretHook.Core.Detection;
-using SecretHook.Core.Reporting;
-using SecretHook.Core.Rules;
 
 namespace SecretHook.Cli.Tests.Scan;
 
@@ -33,7 +30,7 @@ public sealed class ScanCommandTests
         Assert.Contains("huggingface-user-token", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("hf.co/settings/tokens", r.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, r.Stdout + r.Stderr, StringComparison.Ordinal);
-        Assert.Matches(@"secrethook: 1 finding in 2 files \(\d+ B\), \d+ ms", r.Stderr);
+        Assert.Matches(@"secrethook: 1 finding in 1 file \(2 files scanned, \d+ B\), \d+ ms", r.Stderr);
     }
 
     [Fact]
@@ -160,13 +157,21 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
-    public void Paths_are_relative_to_the_root_and_prefixed_when_several_are_given()
+    public void Outside_git_paths_are_relative_to_the_scan_root_and_displayed_as_given()
     {
         using var dir = new TempDir();
         dir.Write("one/x.txt", $"t={Token}\n");
         dir.Write("two/y.txt", $"t={Token}\n");
+        // The canonical path (JSON "file", fingerprints) is relative to the scan root: the directory
+        // given, a file's directory, or the directory several paths share.
         Assert.Equal(["x.txt"], Files(CliHarness.Run(dir.Path, ["scan", "one", "-f", "json"])));
         Assert.Equal(["one/x.txt", "two/y.txt"], Files(CliHarness.Run(dir.Path, ["scan", "one", "two/", "-f", "json"])));
+        Assert.Equal(["y.txt"], Files(CliHarness.Run(dir.Path, ["scan", "two/y.txt", "-f", "json"])));
+        // The text report shows the path as the user gave it.
+        Assert.StartsWith("one/x.txt\n", CliHarness.Run(dir.Path, ["scan", "./one"]).Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("two/y.txt\n", CliHarness.Run(dir.Path, ["scan", "two/y.txt"]).Stdout, StringComparison.Ordinal);
+        // A .secrethookignore beside the paths makes that folder the root, for identity and suppression alike.
+        dir.Write(".secrethookignore", "# none yet\n");
         Assert.Equal(["two/y.txt"], Files(CliHarness.Run(dir.Path, ["scan", "two/y.txt", "-f", "json"])));
     }
 
@@ -226,17 +231,25 @@ public sealed class ScanCommandTests
     {
         using var dir = new TempDir();
         dir.Write("ok.txt", "fine\n");
-        var scanner = new FileScanner(new Detector(BuiltInRules.Load()), ScanCommand.DefaultMaxFileSize, 2);
-        var result = scanner.Scan([new FileEntry(Path.Combine(dir.Path, "ok.txt"), "ok.txt"), new FileEntry(Path.Combine(dir.Path, "gone.txt"), "gone.txt")]);
-        Assert.StartsWith("gone.txt: ", Assert.Single(result.Errors), StringComparison.Ordinal);
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
         var env = new CliEnvironment(Stream.Null, stdout, stderr, dir.Path, _ => null);
-        var app = new McMaster.Extensions.CommandLineUtils.CommandLineApplication();
-        var output = new OutputOptions(app);
-        var report = new ScanReport(result.Findings, result.Skipped, result.Files, result.Bytes, TimeSpan.Zero, BuiltInRules.Load());
-        Assert.Equal(2, ScanCommand.Finish(report, result.Errors, output, env));
+        var settings = SettingsBuilder.Build(new RawOptions(), InputKind.None, env);
+        var outcome = ScanPipeline.Execute(settings, new FailingSource(Path.Combine(dir.Path, "ok.txt")));
+        Assert.Equal(1, outcome.Files);
+        Assert.Equal("gone.txt: No such file", Assert.Single(outcome.Errors));
+        Assert.Equal(2, ReportWriter.Finish(settings, outcome, env));
         Assert.Contains("1 input(s) could not be scanned", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>One readable file, then one the source could not read.</summary>
+    private sealed class FailingSource(string ok) : IScanSource
+    {
+        public void Run(IScanSink sink)
+        {
+            sink.File(new FileItem(ok, "ok.txt", "ok.txt"));
+            sink.Fail("gone.txt: No such file");
+        }
     }
 
     [Fact]

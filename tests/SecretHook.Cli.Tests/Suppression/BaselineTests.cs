@@ -80,8 +80,8 @@ public sealed class BaselineTests
             .Select(f => (f.GetProperty("file").GetString(), f.GetProperty("line").GetInt32())).ToList();
         Assert.Equal([("a/new.py", 1), ("z/last.env", 2)], files);
         var text = CliHarness.Run(dir.Path, ["scan", "--baseline", "ci/known.json"]);
-        Assert.Contains("2 findings in 5 files", text.Stderr, StringComparison.Ordinal);
-        Assert.Contains("3 suppressed (3 by baseline)", text.Stderr, StringComparison.Ordinal);
+        Assert.Contains("2 findings in 2 files (5 files scanned", text.Stderr, StringComparison.Ordinal);
+        Assert.Contains("3 suppressed: 3 by baseline", text.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

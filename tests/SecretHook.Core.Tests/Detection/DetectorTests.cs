@@ -73,11 +73,24 @@ public sealed class DetectorTests
     }
 
     [Fact]
-    public void Inline_allow_comment_suppresses_only_its_line()
+    public void Inline_allow_comment_flags_only_its_line()
     {
+        // The detector flags; the pipeline drops (and counts) flagged findings, after the path allowlist.
         string a = Token(5), b = Token(6);
-        var findings = Pack.ScanText($"x = \"{a}\"  # secrethook:allow test fixture\ny = \"{b}\"\n");
-        Assert.Equal([b], findings.Select(f => f.Secret));
+        var findings = Pack.ScanText($"x = \"{a}\"  # SecretHook:Allow test fixture\ny = \"{b}\"\n");
+        Assert.Equal([a, b], findings.Select(f => f.Secret));
+        Assert.Equal([true, false], findings.Select(f => f.InlineAllowed));
+    }
+
+    [Fact]
+    public void Inline_markers_are_configurable()
+    {
+        string a = Token(7);
+        var custom = new Detector(Pack.RuleSet, ["gitleaks:allow", "pragma: allowlist secret"]);
+        Assert.True(Assert.Single(custom.ScanText($"x = \"{a}\"  # gitleaks:allow")).InlineAllowed);
+        Assert.True(Assert.Single(custom.ScanText($"x = \"{a}\"  # pragma: allowlist secret")).InlineAllowed);
+        Assert.False(Assert.Single(custom.ScanText($"x = \"{a}\"  # secrethook:allow")).InlineAllowed);
+        Assert.False(Assert.Single(new Detector(Pack.RuleSet, []).ScanText($"x = \"{a}\"  # secrethook:allow")).InlineAllowed);
     }
 
     [Theory]

@@ -41,6 +41,6 @@ public sealed class EntropyAndRedactionTests
         string text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
         Assert.DoesNotContain('\u001b', text);
         Assert.DoesNotContain('\u0007', text);
-        Assert.Contains("evil??[31mname.txt", text, StringComparison.Ordinal);
+        Assert.Contains("evil\\n\\x1b[31mname.txt", text, StringComparison.Ordinal);
     }
 }

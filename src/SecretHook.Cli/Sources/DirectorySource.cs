@@ -1,0 +1,184 @@
+using System.IO.Enumeration;
+using System.Text;
+using SecretHook.Cli.GitIntegration;
+using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Pipeline;
+using SecretHook.Cli.Settings;
+using SecretHook.Core.Paths;
+
+namespace SecretHook.Cli.Sources;
+
+/// <summary>
+/// The paths given to <c>scan</c>: a file is taken as it is; a directory is listed by git (tracked and
+/// untracked-but-not-ignored files) when it lies in a work tree and .gitignore is honoured, otherwise
+/// walked — one directory at a time, so an unreadable one is reported and the walk goes on. Never
+/// enters <c>.git</c>, never follows a symbolic link below a given path, and applies
+/// <c>--include</c>/<c>--exclude</c> (.gitignore syntax) to paths relative to the directory given.
+/// A glob that selects nothing is a warning.
+/// </summary>
+public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) : IScanSource
+{
+    /// <inheritdoc />
+    public void Run(IScanSink sink)
+    {
+        var includeHits = new int[settings.Include.Count];
+        var excludeHits = new int[settings.Exclude.Count];
+        int selected = 0;
+        foreach (var target in settings.Targets)
+        {
+            if (!target.IsDirectory)
+            {
+                sink.File(new FileItem(target.FullPath, CanonicalPath.Of(settings.ProjectRoot, target.FullPath), CanonicalPath.TidyGiven(target.Given)));
+                selected++;
+                continue;
+            }
+            IEnumerable<string> relative = (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath) : null)
+                ?? Walk(target, sink);
+            foreach (var rel in relative)
+            {
+                if (!Selected(rel, includeHits, excludeHits))
+                {
+                    continue;
+                }
+                string full = Path.Combine(target.FullPath, rel);
+                sink.File(new FileItem(full, CanonicalPath.Of(settings.ProjectRoot, full), CanonicalPath.Join(target.Given, rel)));
+                selected++;
+            }
+        }
+        for (int i = 0; i < includeHits.Length; i++)
+        {
+            if (includeHits[i] == 0)
+            {
+                sink.Warn($"--include '{settings.Include[i]}' matched no file");
+            }
+        }
+        for (int i = 0; i < excludeHits.Length; i++)
+        {
+            if (excludeHits[i] == 0)
+            {
+                sink.Warn($"--exclude '{settings.Exclude[i]}' matched no file");
+            }
+        }
+        if (selected == 0 && (settings.Include.Count > 0 || settings.Exclude.Count > 0))
+        {
+            sink.Warn("no file was selected: nothing was scanned");
+        }
+    }
+
+    private bool Selected(string rel, int[] includeHits, int[] excludeHits)
+    {
+        if (settings.Include.Count > 0)
+        {
+            bool any = false;
+            for (int i = 0; i < settings.Include.Count; i++)
+            {
+                if (settings.Include[i].IsMatch(rel))
+                {
+                    includeHits[i]++;
+                    any = true;
+                }
+            }
+            if (!any)
+            {
+                return false;
+            }
+        }
+        bool excluded = false;
+        for (int i = 0; i < settings.Exclude.Count; i++)
+        {
+            if (settings.Exclude[i].IsMatch(rel))
+            {
+                excludeHits[i]++;
+                excluded = true;
+            }
+        }
+        return !excluded;
+    }
+
+    /// <summary>
+    /// Files below <paramref name="directory"/> that git would consider (tracked, plus untracked ones that
+    /// are not ignored), relative to it; null when git cannot list them (not a work tree, git absent).
+    /// Deleted files, submodules and links are left to the reader, which checks each entry's type.
+    /// </summary>
+    private List<string>? GitListing(string directory)
+    {
+        ProcessResult result;
+        try
+        {
+            result = new GitRunner(env, directory).TryRun(
+                ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
+        }
+        catch (GitException)
+        {
+            return null;
+        }
+        if (result.ExitCode != 0)
+        {
+            return null;
+        }
+        var list = new List<string>();
+        foreach (var rel in Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!IsInGitDir(rel))
+            {
+                list.Add(rel);
+            }
+        }
+        return list;
+    }
+
+    private static bool IsInGitDir(string rel) =>
+        rel == ".git" || rel.StartsWith(".git/", StringComparison.Ordinal) || rel.Contains("/.git/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Every entry below the target that is not a directory, relative to it, skipping <c>.git</c> and
+    /// symbolic links. A directory that cannot be read is reported to the sink (the
+    /// scan then fails with exit 2) and the walk goes on with the rest.
+    /// </summary>
+    private static IEnumerable<string> Walk(ScanTarget target, IScanSink sink)
+    {
+        var pending = new Stack<string>();
+        pending.Push("");
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
+        };
+        while (pending.Count > 0)
+        {
+            string rel = pending.Pop();
+            string dir = rel.Length == 0 ? target.FullPath : Path.Combine(target.FullPath, rel);
+            var entries = new List<(string Name, bool Recurse)>();
+            try
+            {
+                var enumerable = new FileSystemEnumerable<(string, bool)>(dir,
+                    (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && !e.Attributes.HasFlag(FileAttributes.ReparsePoint)), options)
+                {
+                    // Symbolic links are never followed, nor listed.
+                    ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.SequenceEqual(".git") && !e.Attributes.HasFlag(FileAttributes.ReparsePoint),
+                };
+                entries.AddRange(enumerable);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? "." : rel)}: cannot read directory: {e.Message}");
+                continue;
+            }
+            entries.Sort((a, b) => string.CompareOrdinal(b.Name, a.Name));
+            foreach (var (name, recurse) in entries)
+            {
+                string child = rel.Length == 0 ? name : rel + "/" + name;
+                if (recurse)
+                {
+                    pending.Push(child);
+                }
+                else
+                {
+                    yield return child;
+                }
+            }
+        }
+    }
+}
