@@ -116,6 +116,12 @@ public sealed class VerificationService : IDisposable
         {
             result = await CheckAsync(rule, spec, secret, budget, caller).ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // One secret's failure must not end the run, and no exception message (which could quote anything) may escape.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            result = VerificationResult.Error($"internal error ({e.GetType().Name})");
+        }
         finally
         {
             gate.Release();
