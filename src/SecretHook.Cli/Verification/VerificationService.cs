@@ -97,6 +97,14 @@ public sealed class VerificationService : IDisposable
         return new VerificationResults(results);
     }
 
+    /// <summary>
+    /// <see cref="VerifyAsync"/> for the synchronous command handlers: blocks until every check has a
+    /// verdict (at most <see cref="VerificationOptions.TotalBudget"/>). The CLI has no synchronization
+    /// context, so this cannot deadlock there.
+    /// </summary>
+    public VerificationResults Verify(RuleSet rules, IEnumerable<(string RuleId, string Secret)> findings) =>
+        VerifyAsync(rules, findings).GetAwaiter().GetResult();
+
     private async Task RunAsync(Rule rule, VerifySpec spec, string secret, TaskCompletionSource<VerificationResult> done,
         SemaphoreSlim gate, CancellationToken budget, CancellationToken caller)
     {

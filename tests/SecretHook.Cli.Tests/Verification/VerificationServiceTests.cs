@@ -151,7 +151,8 @@ public sealed class VerificationServiceTests
         await using var server = new LoopbackHttpServer(_ => new ServerAnswer(500, "oops"));
         using var service = Service(Env(("HF_ENDPOINT", server.BaseUrl)));
 
-        var result = (await service.VerifyAsync(Pack, [("huggingface-user-token", token)])).Get("huggingface-user-token", token)!;
+        // The synchronous entry point the command handlers use.
+        var result = service.Verify(Pack, [("huggingface-user-token", token)]).Get("huggingface-user-token", token)!;
 
         Assert.Equal(VerificationStatus.Error, result.Status);
         Assert.Equal(500, result.Detail.HttpStatus);
