@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SecretHook.Core.Detection;
+using SecretHook.Core.Verification;
 
 namespace SecretHook.Core.Rules;
 
@@ -85,6 +86,12 @@ public sealed class Rule
 
     /// <summary>The structural check applied to the secret, if any (see <see cref="StructureChecks"/>).</summary>
     public StructureCheck Structure { get; init; }
+
+    /// <summary>
+    /// How to ask the provider whether a found secret is live (<c>verify:</c> in YAML), or null when
+    /// the rule has no check. Used only when the user asks for verification.
+    /// </summary>
+    public VerifySpec? Verify { get; init; }
 
     /// <summary>Secrets this rule must not report.</summary>
     public Allowlist Allowlist { get; }

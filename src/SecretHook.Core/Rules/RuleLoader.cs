@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SecretHook.Core.Detection;
+using SecretHook.Core.Verification;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -33,7 +34,7 @@ public static partial class RuleLoader
 {
     private static readonly string[] FileKeys = ["provider", "rules", "allowlist"];
     private static readonly string[] RuleKeys =
-        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "structure", "allowlist", "remediation", "examples", "provider"];
+        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "structure", "allowlist", "remediation", "examples", "provider", "verify"];
     private static readonly string[] AllowlistKeys = ["regexes", "stopwords"];
     private static readonly string[] ExampleKeys = ["positive", "negative"];
 
@@ -49,7 +50,11 @@ public static partial class RuleLoader
     /// <param name="compileRegexes">Compile every regex now (on the linear-time engine) and report failures.</param>
     /// <param name="vetted">The files ship with the tool: their rules run on the backtracking
     /// interpreter first (see <see cref="Rule.Vetted"/>). Never set it for user-supplied files.</param>
-    public static RuleLoadResult Load(IEnumerable<RuleSource> sources, bool compileRegexes, bool vetted = false)
+    /// <param name="verifyHosts">The hosts a <c>verify:</c> block of a rule that is not vetted may name
+    /// (default <see cref="VerificationHostPolicy.BuiltInOnly"/>); build a wider one only from the
+    /// user's own configuration, never from a repository's.</param>
+    public static RuleLoadResult Load(IEnumerable<RuleSource> sources, bool compileRegexes, bool vetted = false,
+        VerificationHostPolicy? verifyHosts = null)
     {
         var errors = new List<RuleLoadError>();
         var rules = new List<Rule>();
@@ -58,7 +63,7 @@ public static partial class RuleLoader
         var globalStopwords = new List<string>();
         foreach (var source in sources)
         {
-            var ctx = new Context(source.Name, errors, compileRegexes, vetted);
+            var ctx = new Context(source.Name, errors, compileRegexes, vetted, verifyHosts);
             LoadFile(source, ctx, rules, seen, globalRegexes, globalStopwords);
         }
         if (errors.Count > 0)
@@ -143,11 +148,14 @@ public static partial class RuleLoader
     /// and positions are those of the node in that document. The result's rule set has an empty global
     /// allowlist.
     /// </summary>
-    internal static RuleLoadResult LoadRules(string file, YamlNode rulesNode, string provider, bool compileRegexes)
+    /// <remarks>Rules of a configuration file are never vetted: their <c>verify:</c> hosts must be
+    /// permitted by <paramref name="verifyHosts"/> (default: the built-in hosts only).</remarks>
+    internal static RuleLoadResult LoadRules(string file, YamlNode rulesNode, string provider, bool compileRegexes,
+        VerificationHostPolicy? verifyHosts = null)
     {
         var errors = new List<RuleLoadError>();
         var rules = new List<Rule>();
-        var ctx = new Context(file, errors, compileRegexes);
+        var ctx = new Context(file, errors, compileRegexes, vetted: false, verifyHosts);
         if (rulesNode is not YamlSequenceNode seq)
         {
             ctx.Error(rulesNode.Start, null, "'rules' must be a list");
@@ -173,20 +181,23 @@ public static partial class RuleLoader
     [GeneratedRegex("^[a-z0-9]+(?:[-.][a-z0-9]+)*$")]
     private static partial Regex IdPattern();
 
-    private sealed class Context(string file, List<RuleLoadError> errors, bool compileRegexes, bool vetted = false)
+    private sealed class Context(string file, List<RuleLoadError> errors, bool compileRegexes, bool vetted = false,
+        VerificationHostPolicy? verifyHosts = null)
     {
         private int _errorsAtRuleStart;
 
         public void Error(Mark mark, string? ruleId, string message) =>
             errors.Add(new RuleLoadError(new SourceLocation(file, (int)mark.Line, (int)mark.Column), ruleId, message));
 
-        public void CheckKeys(YamlMappingNode map, string[] allowed, string? ruleId)
+        public void CheckKeys(YamlMappingNode map, string[] allowed, string? ruleId, string? message = null)
         {
             foreach (var key in map.Children.Keys)
             {
                 if (key is not YamlScalarNode { Value: { } name } || !allowed.Contains(name))
                 {
-                    Error(key.Start, ruleId, $"unknown key '{(key as YamlScalarNode)?.Value}' (expected one of: {string.Join(", ", allowed)})");
+                    Error(key.Start, ruleId, message is null
+                        ? $"unknown key '{(key as YamlScalarNode)?.Value}' (expected one of: {string.Join(", ", allowed)})"
+                        : $"unknown key '{(key as YamlScalarNode)?.Value}': {message}");
                 }
             }
         }
@@ -216,13 +227,215 @@ public static partial class RuleLoader
             var structure = ReadStructure(map, id);
             var allowlist = Child(map, "allowlist") is { } a ? ReadAllowlist(a, id) : Allowlist.Empty;
             var examples = Child(map, "examples") is { } e ? ReadExamples(e, id) : RuleExamples.None;
+            var verify = Child(map, "verify") is { } v ? ReadVerify(v, id) : null;
             if (errors.Count > _errorsAtRuleStart || id is null || description is null || remediation is null || pattern is null)
             {
                 return null;
             }
             return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
                 remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column))
-            { Priority = priority, Structure = structure, Vetted = vetted };
+            { Priority = priority, Structure = structure, Vetted = vetted, Verify = verify };
+        }
+
+        private static readonly string[] HttpGetKeys = ["kind", "host", "path", "owner", "name", "scopes", "scopes-header", "headers", "forbidden"];
+        private static readonly string[] HeaderGetKeys = [.. HttpGetKeys, "header"];
+        private static readonly string[] FixedKindKeys = ["kind"];
+
+        /// <summary>Headers a rule may not set: they belong to the transport or carry credentials.</summary>
+        private static readonly string[] ReservedHeaders =
+            ["host", "authorization", "proxy-authorization", "cookie", "content-length", "content-type", "transfer-encoding",
+             "connection", "keep-alive", "te", "trailer", "upgrade", "expect", "forwarded", "x-forwarded-for", "x-forwarded-host"];
+
+        private VerifySpec? ReadVerify(YamlNode node, string? id)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node.Start, id, "'verify' must be a mapping with a 'kind' (see patterns/SCHEMA.md)");
+                return null;
+            }
+            int errorsBefore = errors.Count;
+            var kindNode = Child(map, "kind");
+            if (kindNode is null)
+            {
+                Error(map.Start, id, "'verify' needs a 'kind'");
+                return null;
+            }
+            if (kindNode is not YamlScalarNode { Value: { } kindName } || !VerifySpec.KindsByName.TryGetValue(kindName, out var kind))
+            {
+                Error(kindNode.Start, id, $"'verify.kind' must be one of: {string.Join(", ", VerifySpec.KindsByName.Keys.Order(StringComparer.Ordinal))}");
+                return null;
+            }
+            var location = new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column);
+            if (VerifySpec.FixedTarget(kind) is { } target)
+            {
+                CheckKeys(map, FixedKindKeys, id, $"'verify' of kind {kindName} has a fixed host and takes no other key");
+                return errors.Count > errorsBefore ? null : new VerifySpec(kind, target.Host, target.Path) { Location = location };
+            }
+            CheckKeys(map, kind == VerifierKind.HeaderGet ? HeaderGetKeys : HttpGetKeys, id, null);
+            string? host = ReadHost(map, id);
+            string? path = ReadPath(map, id);
+            string? header = kind == VerifierKind.HeaderGet ? ReadHeaderName(map, "header", id, required: true) : null;
+            var headers = ReadHeaders(map, id);
+            string? owner = ReadJsonPath(map, "owner", id);
+            string? name = ReadJsonPath(map, "name", id);
+            string? scopes = ReadJsonPath(map, "scopes", id);
+            string? scopesHeader = ReadHeaderName(map, "scopes-header", id, required: false);
+            var forbidden = ForbiddenMeaning.Invalid;
+            if (Child(map, "forbidden") is { } f)
+            {
+                if (f is YamlScalarNode { Value: "valid" or "invalid" } fs)
+                {
+                    forbidden = fs.Value == "valid" ? ForbiddenMeaning.Valid : ForbiddenMeaning.Invalid;
+                }
+                else
+                {
+                    Error(f.Start, id, "'verify.forbidden' must be 'valid' (a 403 answer means a live token without that permission) or 'invalid'");
+                }
+            }
+            if (errors.Count > errorsBefore || host is null || path is null)
+            {
+                return null;
+            }
+            return new VerifySpec(kind, host, path)
+            {
+                Header = header,
+                Headers = headers,
+                Owner = owner,
+                Name = name,
+                Scopes = scopes,
+                ScopesHeader = scopesHeader,
+                Forbidden = forbidden,
+                Location = location,
+            };
+        }
+
+        private string? ReadHost(YamlMappingNode map, string? id)
+        {
+            var node = Child(map, "host");
+            if (node is null)
+            {
+                Error(map.Start, id, "'verify' needs a 'host' (the provider's API host name)");
+                return null;
+            }
+            if (node is not YamlScalarNode { Value: { } host } || !VerificationHostPolicy.IsValidHost(host))
+            {
+                Error(node.Start, id, "'verify.host' must be a lower-case DNS name such as api.example.com: the check always uses https on port 443, so no scheme, port, path or IP address");
+                return null;
+            }
+            var policy = verifyHosts ?? VerificationHostPolicy.BuiltInOnly;
+            if (!vetted && !policy.Permits(host))
+            {
+                Error(node.Start, id, $"'verify.host' {host} is not a built-in verification host ({string.Join(", ", VerificationHostPolicy.BuiltInHosts.Order(StringComparer.Ordinal))}); "
+                    + "a custom rule may send a secret to another host only when the user allows that host in their own configuration, never a repository's");
+                return null;
+            }
+            return host;
+        }
+
+        private string? ReadPath(YamlMappingNode map, string? id)
+        {
+            var node = Child(map, "path");
+            if (node is null)
+            {
+                Error(map.Start, id, "'verify' needs a 'path' (e.g. /v1/models)");
+                return null;
+            }
+            if (node is not YamlScalarNode { Value: { } path } || !IsValidPath(path))
+            {
+                Error(node.Start, id, "'verify.path' must start with '/' and hold only URL path characters: no query ('?'), fragment ('#'), '..' segment, space or '\\'");
+                return null;
+            }
+            return path;
+        }
+
+        private static bool IsValidPath(string path)
+        {
+            if (path.Length is 0 or > 512 || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal))
+            {
+                return false;
+            }
+            foreach (char c in path)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || "-._~!$&'()*+,;=:@%/".Contains(c, StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+            }
+            return !path.Split('/').Any(seg => seg is ".." or ".");
+        }
+
+        private string? ReadHeaderName(YamlMappingNode map, string key, string? id, bool required)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                if (required)
+                {
+                    Error(map.Start, id, $"'verify' of kind header-get needs a '{key}' (the request header that carries the token)");
+                }
+                return null;
+            }
+            if (node is not YamlScalarNode { Value: { } name } || !IsHeaderName(name))
+            {
+                Error(node.Start, id, $"'verify.{key}' must be an HTTP header name (letters, digits and '-')");
+                return null;
+            }
+            if (key == "header" && ReservedHeaders.Contains(name.ToLowerInvariant()))
+            {
+                Error(node.Start, id, $"'verify.header' may not be {name}");
+                return null;
+            }
+            return name.ToLowerInvariant();
+        }
+
+        private List<KeyValuePair<string, string>> ReadHeaders(YamlMappingNode map, string? id)
+        {
+            var list = new List<KeyValuePair<string, string>>();
+            var node = Child(map, "headers");
+            if (node is null)
+            {
+                return list;
+            }
+            if (node is not YamlMappingNode headers)
+            {
+                Error(node.Start, id, "'verify.headers' must be a mapping of header name to fixed value");
+                return list;
+            }
+            foreach (var (k, v) in headers.Children)
+            {
+                if (k is not YamlScalarNode { Value: { } name } || !IsHeaderName(name) || ReservedHeaders.Contains(name.ToLowerInvariant()))
+                {
+                    Error(k.Start, id, $"'verify.headers': '{(k as YamlScalarNode)?.Value}' is not a header name a rule may set");
+                }
+                else if (v is not YamlScalarNode { Value: { Length: > 0 and <= 256 } value } || !value.All(c => c is >= ' ' and <= '~'))
+                {
+                    Error(v.Start, id, $"'verify.headers': the value of {name} must be printable ASCII text (at most 256 characters)");
+                }
+                else
+                {
+                    list.Add(new(name.ToLowerInvariant(), value));
+                }
+            }
+            return list;
+        }
+
+        private static bool IsHeaderName(string name) =>
+            name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+        private string? ReadJsonPath(YamlMappingNode map, string key, string? id)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+            if (node is YamlScalarNode { Value: { Length: > 0 and <= 128 } path } &&
+                path.Split('.').All(p => p.Length > 0 && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
+            {
+                return path;
+            }
+            Error(node.Start, id, $"'verify.{key}' must be a dotted path of JSON member names (e.g. user.login)");
+            return null;
         }
 
         private StructureCheck ReadStructure(YamlMappingNode map, string? id)

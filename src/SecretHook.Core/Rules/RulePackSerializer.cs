@@ -1,5 +1,6 @@
 using System.Text;
 using SecretHook.Core.Detection;
+using SecretHook.Core.Verification;
 
 namespace SecretHook.Core.Rules;
 
@@ -12,7 +13,7 @@ namespace SecretHook.Core.Rules;
 public static class RulePackSerializer
 {
     private const uint Magic = 0x4B504853; // "SHPK"
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4; // 4: rules carry their verify: block
 
     /// <summary>Writes <paramref name="rules"/> to <paramref name="output"/>.</summary>
     public static void Write(RuleSet rules, Stream output)
@@ -40,6 +41,7 @@ public static class RulePackSerializer
             w.Write(r.Location.File);
             w.Write(r.Location.Line);
             w.Write(r.Location.Column);
+            WriteVerify(w, r.Verify);
         }
     }
 
@@ -71,12 +73,79 @@ public static class RulePackSerializer
             var allowlist = ReadAllowlist(r);
             string remediation = r.ReadString();
             var location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32());
+            var verify = ReadVerify(r);
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
                 multiline, fallback, allowlist, remediation, RuleExamples.None, location)
-            { Priority = priority, Structure = structure, Vetted = true });
+            { Priority = priority, Structure = structure, Vetted = true, Verify = verify });
         }
         return new RuleSet(rules, global);
     }
+
+    private static void WriteVerify(BinaryWriter w, VerifySpec? v)
+    {
+        w.Write(v is not null);
+        if (v is null)
+        {
+            return;
+        }
+        w.Write((int)v.Kind);
+        w.Write(v.Host);
+        w.Write(v.Path);
+        WriteOptional(w, v.Header);
+        w.Write(v.Headers.Count);
+        foreach (var (name, value) in v.Headers)
+        {
+            w.Write(name);
+            w.Write(value);
+        }
+        WriteOptional(w, v.Owner);
+        WriteOptional(w, v.Name);
+        WriteOptional(w, v.Scopes);
+        WriteOptional(w, v.ScopesHeader);
+        w.Write((int)v.Forbidden);
+        w.Write(v.Location.File);
+        w.Write(v.Location.Line);
+        w.Write(v.Location.Column);
+    }
+
+    private static VerifySpec? ReadVerify(BinaryReader r)
+    {
+        if (!r.ReadBoolean())
+        {
+            return null;
+        }
+        var kind = (VerifierKind)r.ReadInt32();
+        string host = r.ReadString();
+        string path = r.ReadString();
+        string? header = ReadOptional(r);
+        var headers = new KeyValuePair<string, string>[r.ReadInt32()];
+        for (int i = 0; i < headers.Length; i++)
+        {
+            headers[i] = new(r.ReadString(), r.ReadString());
+        }
+        return new VerifySpec(kind, host, path)
+        {
+            Header = header,
+            Headers = headers,
+            Owner = ReadOptional(r),
+            Name = ReadOptional(r),
+            Scopes = ReadOptional(r),
+            ScopesHeader = ReadOptional(r),
+            Forbidden = (ForbiddenMeaning)r.ReadInt32(),
+            Location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
+        };
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null)
+        {
+            w.Write(s);
+        }
+    }
+
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
     private static void WriteAllowlist(BinaryWriter w, Allowlist a)
     {

@@ -1,4 +1,5 @@
 using SecretHook.Core.Rules;
+using SecretHook.Core.Verification;
 
 namespace SecretHook.Core.Tests.Rules;
 
@@ -105,5 +106,114 @@ public sealed class RuleLoaderTests
     {
         var result = RuleLoader.Load([new RuleSource("g.yaml", "allowlist:\n  stopwords: [dummy]\n"), new RuleSource("r.yaml", Valid)], true);
         Assert.True(result.RuleSet!.GlobalAllowlist.Allows("acme_dummy"));
+    }
+
+    /// <summary>A one-rule file whose rule ends with <paramref name="verify"/> (written at column 5, line 8).</summary>
+    private static string WithVerify(string verify) => $"""
+        rules:
+          - id: acme-key
+            description: Acme key
+            keywords: [acme_]
+            regex: '(?<secret>acme_[a-z0-9]{"{"}20{"}"})'
+            remediation: Rotate it.
+            entropy: 3
+            {verify}
+        """;
+
+    [Fact]
+    public void Reads_a_verify_block()
+    {
+        var result = Load(WithVerify("verify: {kind: header-get, host: api.github.com, path: /v1/me, header: X-Api-Key, headers: {x-version: '2'}, owner: user.login, name: token.name, scopes: token.scopes, scopes-header: x-scopes, forbidden: valid}"));
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        var v = Assert.Single(result.RuleSet!.Rules).Verify!;
+        Assert.Equal(VerifierKind.HeaderGet, v.Kind);
+        Assert.Equal("api.github.com", v.Host);
+        Assert.Equal("/v1/me", v.Path);
+        Assert.Equal("x-api-key", v.Header);
+        Assert.Equal([new KeyValuePair<string, string>("x-version", "2")], v.Headers);
+        Assert.Equal("user.login", v.Owner);
+        Assert.Equal("token.name", v.Name);
+        Assert.Equal("token.scopes", v.Scopes);
+        Assert.Equal("x-scopes", v.ScopesHeader);
+        Assert.Equal(ForbiddenMeaning.Valid, v.Forbidden);
+        Assert.Equal(new SourceLocation("custom.yaml", 8, 13), v.Location);
+    }
+
+    [Fact]
+    public void A_fixed_kind_names_its_own_host()
+    {
+        var v = Assert.Single(Load(WithVerify("verify: {kind: huggingface-whoami}")).RuleSet!.Rules).Verify!;
+        Assert.Equal(("huggingface.co", "/api/whoami-v2"), (v.Host, v.Path));
+    }
+
+    [Theory]
+    [InlineData("verify: huggingface", "custom.yaml:8:13: rule acme-key: 'verify' must be a mapping with a 'kind' (see patterns/SCHEMA.md)")]
+    [InlineData("verify: {host: api.github.com}", "custom.yaml:8:13: rule acme-key: 'verify' needs a 'kind'")]
+    [InlineData("verify: {kind: curl}", "custom.yaml:8:20: rule acme-key: 'verify.kind' must be one of: bearer-get, header-get, huggingface-whoami, slack-auth-test")]
+    [InlineData("verify: {kind: huggingface-whoami, host: hf.evil.example}", "custom.yaml:8:40: rule acme-key: unknown key 'host': 'verify' of kind huggingface-whoami has a fixed host and takes no other key")]
+    [InlineData("verify: {kind: slack-auth-test, endpoint: 'http://127.0.0.1'}", "custom.yaml:8:37: rule acme-key: unknown key 'endpoint': 'verify' of kind slack-auth-test has a fixed host and takes no other key")]
+    [InlineData("verify: {kind: bearer-get, path: /user}", "custom.yaml:8:13: rule acme-key: 'verify' needs a 'host' (the provider's API host name)")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com}", "custom.yaml:8:13: rule acme-key: 'verify' needs a 'path' (e.g. /v1/models)")]
+    [InlineData("verify: {kind: bearer-get, host: 'https://api.github.com', path: /user}", "custom.yaml:8:38: rule acme-key: 'verify.host' must be a lower-case DNS name such as api.example.com: the check always uses https on port 443, so no scheme, port, path or IP address")]
+    [InlineData("verify: {kind: bearer-get, host: 'api.github.com:8443', path: /user}", "custom.yaml:8:38: rule acme-key: 'verify.host' must be a lower-case DNS name such as api.example.com: the check always uses https on port 443, so no scheme, port, path or IP address")]
+    [InlineData("verify: {kind: bearer-get, host: 127.0.0.1, path: /user}", "custom.yaml:8:38: rule acme-key: 'verify.host' must be a lower-case DNS name such as api.example.com: the check always uses https on port 443, so no scheme, port, path or IP address")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: '/user?token=1'}", "custom.yaml:8:60: rule acme-key: 'verify.path' must start with '/' and hold only URL path characters: no query ('?'), fragment ('#'), '..' segment, space or '\\'")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: '//evil.example/x'}", "custom.yaml:8:60: rule acme-key: 'verify.path' must start with '/' and hold only URL path characters: no query ('?'), fragment ('#'), '..' segment, space or '\\'")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: /user, method: DELETE}", "custom.yaml:8:67: rule acme-key: unknown key 'method' (expected one of: kind, host, path, owner, name, scopes, scopes-header, headers, forbidden)")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: /user, headers: {Host: evil.example}}", "custom.yaml:8:77: rule acme-key: 'verify.headers': 'Host' is not a header name a rule may set")]
+    [InlineData("verify: {kind: header-get, host: api.github.com, path: /user}", "custom.yaml:8:13: rule acme-key: 'verify' of kind header-get needs a 'header' (the request header that carries the token)")]
+    [InlineData("verify: {kind: header-get, host: api.github.com, path: /user, header: Cookie}", "custom.yaml:8:75: rule acme-key: 'verify.header' may not be Cookie")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: /user, owner: 'a..b'}", "custom.yaml:8:74: rule acme-key: 'verify.owner' must be a dotted path of JSON member names (e.g. user.login)")]
+    [InlineData("verify: {kind: bearer-get, host: api.github.com, path: /user, forbidden: maybe}", "custom.yaml:8:78: rule acme-key: 'verify.forbidden' must be 'valid' (a 403 answer means a live token without that permission) or 'invalid'")]
+    public void Reports_bad_verify_data_with_its_position(string verify, string expected)
+    {
+        var result = Load(WithVerify(verify));
+        Assert.False(result.Success);
+        Assert.Equal(expected, Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
+    public void A_custom_rule_cannot_send_a_secret_to_a_host_that_is_not_built_in()
+    {
+        var result = Load(WithVerify("verify: {kind: bearer-get, host: collector.evil.example, path: /t}"));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(new SourceLocation("custom.yaml", 8, 38), error.Location);
+        Assert.StartsWith("'verify.host' collector.evil.example is not a built-in verification host (api.anthropic.com, ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("a custom rule may send a secret to another host only when the user allows that host in their own configuration, never a repository's", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_the_user_allows_may_be_named()
+    {
+        var policy = VerificationHostPolicy.AllowingCustomHosts(["collector.corp.example"]);
+        var result = RuleLoader.Load([new RuleSource("custom.yaml", WithVerify("verify: {kind: bearer-get, host: collector.corp.example, path: /t}"))], true, verifyHosts: policy);
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.True(policy.Permits(result.RuleSet!.Rules[0], result.RuleSet.Rules[0].Verify!));
+        Assert.False(VerificationHostPolicy.BuiltInOnly.Permits(result.RuleSet.Rules[0], result.RuleSet.Rules[0].Verify!));
+    }
+
+    [Fact]
+    public void A_user_allowed_host_must_be_a_host_name()
+    {
+        Assert.Throws<ArgumentException>(() => VerificationHostPolicy.AllowingCustomHosts(["https://x.example/"]));
+    }
+
+    [Fact]
+    public void The_built_in_pack_round_trips_its_verify_blocks_through_the_binary_form()
+    {
+        var yaml = BuiltInRules.Load();
+        using var stream = new MemoryStream();
+        RulePackSerializer.Write(yaml, stream);
+        stream.Position = 0;
+        var binary = RulePackSerializer.Read(stream);
+        var withChecks = yaml.Rules.Where(r => r.Verify is not null).ToList();
+        Assert.True(withChecks.Count >= 10);
+        foreach (var rule in withChecks)
+        {
+            var copy = binary.Find(rule.Id)!.Verify!;
+            Assert.Equal(rule.Verify!.TargetKey, copy.TargetKey);
+            Assert.Equal(rule.Verify.Location, copy.Location);
+        }
+        Assert.Equal(yaml.Rules.Count(r => r.Verify is null), binary.Rules.Count(r => r.Verify is null));
     }
 }
