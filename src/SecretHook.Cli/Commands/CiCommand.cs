@@ -33,7 +33,7 @@ public static class CiCommand
                     }
                     GitSources.History(git, query, sink, max);
                 }, settings.MaxFileSize);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source), env);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source, env), env);
             });
         });
     }

@@ -28,7 +28,7 @@ public static class CommitsCommand
             {
                 var query = Query([.. revisions.Values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)], all.HasValue());
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(query, settings, env)), env);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(query, settings, env), env), env);
             });
         });
     }

@@ -40,7 +40,7 @@ public static class PrePushCommand
                 var framework = refs.Count == 0 ? PrePushInput.FromPreCommitFramework(env) : null;
                 var source = new GitDiffSource(env, (git, sink, max) =>
                     GitSources.History(git, framework ?? PrePushInput.Query(git, refs), sink, max), settings.MaxFileSize);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source), env, BlockedHint);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source, env), env, BlockedHint);
             });
         });
     }

@@ -20,7 +20,7 @@ public static class ScanCommand
             cmd.OnExecute(() =>
             {
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Paths, env);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env)), env);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env), env), env);
             });
         });
     }

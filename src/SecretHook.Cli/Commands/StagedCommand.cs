@@ -30,7 +30,7 @@ public static class StagedCommand
             cmd.OnExecute(() =>
             {
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env)), env, BlockedHint);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env), env), env, BlockedHint);
             });
         });
     }

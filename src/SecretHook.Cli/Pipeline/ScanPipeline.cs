@@ -62,8 +62,13 @@ public sealed class ScanPipeline : IScanSink
         _results.Add(_inline.Findings);
     }
 
-    /// <summary>Runs <paramref name="source"/> through the pipeline with <paramref name="settings"/>.</summary>
-    public static ScanOutcome Execute(ScanSettings settings, IScanSource source)
+    /// <summary>
+    /// Runs <paramref name="source"/> through the pipeline with <paramref name="settings"/>; with
+    /// <see cref="ScanSettings.Verify"/> (and an environment to read <c>HF_ENDPOINT</c> and proxies from)
+    /// the reported findings are then checked with their providers, and <see cref="ScanSettings.OnlyVerified"/>
+    /// keeps only the live ones. Without it no connection is ever opened.
+    /// </summary>
+    public static ScanOutcome Execute(ScanSettings settings, IScanSource source, CliEnvironment? env = null)
     {
         var clock = Stopwatch.StartNew();
         var pipeline = new ScanPipeline(settings);
@@ -75,7 +80,24 @@ public sealed class ScanPipeline : IScanSink
         {
             pipeline.Drain();
         }
-        return pipeline.Outcome(clock.Elapsed);
+        var outcome = pipeline.Outcome(clock.Elapsed);
+        if (settings.Verify && env is not null && outcome.Findings.Count > 0)
+        {
+            outcome = Verify(settings, outcome, env) with { Elapsed = clock.Elapsed };
+        }
+        return outcome;
+    }
+
+    private static ScanOutcome Verify(ScanSettings settings, ScanOutcome outcome, CliEnvironment env)
+    {
+        using var service = new Verification.VerificationService(settings.VerifyOptions, env.GetVariable);
+        var results = service.Verify(settings.Rules, outcome.Findings.Select(f => (f.RuleId, f.Secret)));
+        var verified = outcome.Findings.Select(f => results.Get(f.RuleId, f.Secret) is { } r ? f with { Verification = r } : f).ToList();
+        if (settings.OnlyVerified)
+        {
+            verified = [.. verified.Where(f => f.Verification?.Status == Core.Verification.VerificationStatus.Valid)];
+        }
+        return outcome with { Findings = verified };
     }
 
     /// <inheritdoc />

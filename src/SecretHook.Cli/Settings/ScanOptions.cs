@@ -24,8 +24,11 @@ public enum OptionGroups
     /// <summary><c>--baseline</c>, <c>--report-stale</c>.</summary>
     Suppression = 16,
 
+    /// <summary><c>--verify</c>, <c>--verify-timeout</c>, <c>--only-verified</c>.</summary>
+    Verify = 32,
+
     /// <summary>Everything a scanning command takes apart from its input.</summary>
-    Scanning = Limits | Rules | Output | Suppression,
+    Scanning = Limits | Rules | Output | Suppression | Verify,
 }
 
 /// <summary>
@@ -78,6 +81,15 @@ public sealed record RawOptions
 
     /// <summary><c>--report-stale</c>.</summary>
     public bool ReportStale { get; init; }
+
+    /// <summary><c>--verify</c>.</summary>
+    public bool Verify { get; init; }
+
+    /// <summary><c>--verify-timeout</c>.</summary>
+    public string? VerifyTimeout { get; init; }
+
+    /// <summary><c>--only-verified</c>.</summary>
+    public bool OnlyVerified { get; init; }
 }
 
 /// <summary>
@@ -91,7 +103,7 @@ public sealed class ScanOptions
 
     private readonly CommandArgument? _paths;
     private readonly CommandOption? _include, _exclude, _noIgnore, _threads, _maxSize, _rules, _config,
-        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale;
+        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _verify, _verifyTimeout, _onlyVerified;
 
     private ScanOptions(CommandLineApplication cmd, OptionGroups groups)
     {
@@ -125,6 +137,12 @@ public sealed class ScanOptions
             _baseline = cmd.Option("--baseline <FILE>", "Report only findings that are not in FILE (made with 'secrethook baseline create').", CommandOptionType.SingleValue);
             _reportStale = cmd.Option("--report-stale", $"List {Core.Suppression.IgnoreFile.FileName} entries that matched no finding (on standard error; the exit code is unchanged).", CommandOptionType.NoValue);
         }
+        if (groups.HasFlag(OptionGroups.Verify))
+        {
+            _verify = cmd.Option("--verify", "Ask each provider whether a found token is live (read-only requests over HTTPS to the provider's own host; off by default: without it no connection is opened).", CommandOptionType.NoValue);
+            _verifyTimeout = cmd.Option("--verify-timeout <TIME>", "Per-request timeout for --verify: 5, 2.5s, 500ms, 1m (default 5s).", CommandOptionType.SingleValue);
+            _onlyVerified = cmd.Option("--only-verified", "Report only tokens that --verify found live (implies --verify).", CommandOptionType.NoValue);
+        }
     }
 
     /// <summary>Registers <paramref name="groups"/> on <paramref name="cmd"/>.</summary>
@@ -148,6 +166,9 @@ public sealed class ScanOptions
         Quiet = _quiet?.HasValue() == true,
         Baseline = _baseline?.Value(),
         ReportStale = _reportStale?.HasValue() == true,
+        Verify = _verify?.HasValue() == true,
+        VerifyTimeout = _verifyTimeout?.Value(),
+        OnlyVerified = _onlyVerified?.HasValue() == true,
     };
 
     private static string[] Values(CommandOption? option) =>

@@ -94,6 +94,15 @@ public sealed record ScanSettings
     /// <summary><c>--report-stale</c>.</summary>
     public bool ReportStale { get; init; }
 
+    /// <summary>Whether found tokens are checked with their providers (<c>--verify</c>, or <c>verify: true</c> in the user's own config).</summary>
+    public bool Verify { get; init; }
+
+    /// <summary>Report only findings verified live.</summary>
+    public bool OnlyVerified { get; init; }
+
+    /// <summary>How verification requests are made (timeout, hosts the user allows).</summary>
+    public Verification.VerificationOptions VerifyOptions { get; init; } = new();
+
     /// <summary>Warnings found while building the settings (printed before the scan starts).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

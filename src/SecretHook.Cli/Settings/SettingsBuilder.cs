@@ -6,6 +6,7 @@ using SecretHook.Core.Configuration;
 using SecretHook.Core.Paths;
 using SecretHook.Core.Rules;
 using SecretHook.Core.Suppression;
+using SecretHook.Core.Verification;
 
 namespace SecretHook.Cli.Settings;
 
@@ -100,6 +101,21 @@ public static class SettingsBuilder
         string? topLevel = ConfigDiscovery.GitTopLevel(start, env);
         string projectRoot = topLevel ?? ConfigDiscovery.FindConfigRoot(start, env.WorkingDirectory, env);
 
+        // The user's own settings (never the repository's): verification and the hosts it may reach.
+        var user = LoadUserSettings(env, problems);
+        var verifyTimeout = user.Timeout ?? Verification.VerificationOptions.DefaultTimeout;
+        if (raw.VerifyTimeout is { } vt)
+        {
+            if (UserVerificationConfig.TryParseTimeout(vt, out var parsed))
+            {
+                verifyTimeout = parsed;
+            }
+            else
+            {
+                problems.Add($"invalid value '{vt}' for --verify-timeout (e.g. 5, 2.5s, 500ms, 1m)");
+            }
+        }
+
         // Configuration (read once), rules, path allowlist.
         var config = ScanConfig.Default;
         string configRoot = projectRoot;
@@ -120,7 +136,7 @@ public static class SettingsBuilder
         {
             config = LoadConfig(defaultPath, env, problems) ?? config;
         }
-        var rules = LoadRules(raw.RuleFiles, config, env, problems);
+        var rules = LoadRules(raw.RuleFiles, config, env, problems, user.HostPolicy);
         var allowPaths = ParseGlobs(config.AllowPaths, $"{config.File}: allowlist.paths", problems);
         var include = ParseGlobs(raw.Include, "--include", problems);
         var exclude = ParseGlobs(raw.Exclude, "--exclude", problems);
@@ -191,6 +207,9 @@ public static class SettingsBuilder
             Quiet = raw.Quiet,
             ReportStale = raw.ReportStale,
             Warnings = warnings,
+            Verify = raw.Verify || raw.OnlyVerified || user.Verify == true,
+            OnlyVerified = raw.OnlyVerified,
+            VerifyOptions = new Verification.VerificationOptions { Timeout = verifyTimeout, Hosts = user.HostPolicy },
         };
     }
 
@@ -219,8 +238,36 @@ public static class SettingsBuilder
         return result.Config;
     }
 
+    /// <summary>
+    /// The user's own configuration file: <c>$XDG_CONFIG_HOME/secrethook/config.yaml</c>, else
+    /// <c>~/.config/secrethook/config.yaml</c> (or <c>$SECRETHOOK_USER_CONFIG</c>). Only it may turn
+    /// verification on by default or allow verification hosts beyond the built-in ones.
+    /// </summary>
+    public static string? UserConfigPath(CliEnvironment env)
+    {
+        if (env.GetVariable("SECRETHOOK_USER_CONFIG") is { Length: > 0 } explicitPath)
+        {
+            return explicitPath;
+        }
+        string? baseDir = env.GetVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg
+            : env.GetVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".config") : null;
+        return baseDir is null ? null : Path.Combine(baseDir, "secrethook", "config.yaml");
+    }
+
+    private static UserVerificationSettings LoadUserSettings(CliEnvironment env, List<string> problems)
+    {
+        if (UserConfigPath(env) is not { } path || !File.Exists(path) || ReadText(path, problems) is not { } text)
+        {
+            return UserVerificationSettings.None;
+        }
+        var (settings, errors) = UserVerificationConfig.Load(path, text);
+        problems.AddRange(errors.Select(e => e.ToString()));
+        return settings ?? UserVerificationSettings.None;
+    }
+
     /// <summary>The built-in pack plus <c>--rules</c> files, composed with the configuration; null on errors (added to <paramref name="problems"/>).</summary>
-    private static RuleSet? LoadRules(IReadOnlyList<string> ruleFiles, ScanConfig config, CliEnvironment env, List<string> problems)
+    private static RuleSet? LoadRules(IReadOnlyList<string> ruleFiles, ScanConfig config, CliEnvironment env, List<string> problems,
+        Core.Verification.VerificationHostPolicy hosts)
     {
         var extra = new List<RuleSource>();
         foreach (var given in ruleFiles)
@@ -245,7 +292,7 @@ public static class SettingsBuilder
         if (extra.Count > 0)
         {
             // User files are compiled now (linear-time engine); the built-in pack stays lazy.
-            var loaded = RuleLoader.Load(extra, compileRegexes: true);
+            var loaded = RuleLoader.Load(extra, compileRegexes: true, verifyHosts: hosts);
             problems.AddRange(loaded.Errors.Select(e => e.ToString()));
             user = loaded.RuleSet;
             if (user is null)

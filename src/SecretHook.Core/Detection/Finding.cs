@@ -51,6 +51,9 @@ public sealed record Finding(
     /// <summary>Whether the finding's line carries an inline allow marker (such as <c>secrethook:allow</c>).</summary>
     public bool InlineAllowed { get; init; }
 
+    /// <summary>What the provider said of the secret (<c>--verify</c>), or null when it was not asked.</summary>
+    public Verification.VerificationResult? Verification { get; init; }
+
     /// <summary>Whether the rule's structure check (checksum, JWT JSON, PEM body) passed, if it has one.</summary>
     public StructureVerdict Structure { get; init; }
 

@@ -57,6 +57,7 @@ public sealed class JsonReporter : IReporter
         {
             w.WriteString("structure", f.Structure == StructureVerdict.Valid ? "valid" : "invalid");
         }
+        f.Verification?.WriteJsonProperties(w);
         if (f.Commit is { } c)
         {
             w.WriteStartObject("commit");

@@ -143,6 +143,7 @@ public sealed class SarifReporter(string toolVersion, string? informationUri = n
         w.WriteEndObject();
         w.WriteStartObject("properties");
         w.WriteString("fingerprint", f.Fingerprint);
+        f.Verification?.WriteJsonProperties(w);
         if (f.Commit is { } commit)
         {
             w.WriteString("commit", commit.Sha);

@@ -42,6 +42,11 @@ public sealed class TextReporter : IReporter
                 {
                     w.WriteLine($"  {"",8} secret: {Sanitize(f.Secret)}");
                 }
+                if (f.Verification is { } v)
+                {
+                    string said = Sanitize(v.Summary());
+                    w.WriteLine($"  {"",8} {(v.Status == Verification.VerificationStatus.Valid ? c.Red(c.Bold(said)) : c.Dim(said))}");
+                }
                 w.WriteLine($"  {"",8} {c.Dim($"fingerprint: {Sanitize(f.Fingerprint)}")}");
             }
             w.WriteLine();
