@@ -24,8 +24,13 @@ internal enum HookAction
     Absent,
 }
 
-/// <summary>One hook's outcome and the message for the user.</summary>
-internal sealed record HookResult(string Hook, string Path, HookAction Action, string Message);
+/// <summary>
+/// One hook's outcome and the message for the user. <paramref name="RecordedBinary"/>: the absolute
+/// path written into the hook (<c>install</c> only; null when none was recorded).
+/// <paramref name="LocalHook"/>: the user's own <c>HOOK.local</c> next to it, when there is one
+/// (<c>uninstall</c> leaves it in place and says so).
+/// </summary>
+internal sealed record HookResult(string Hook, string Path, HookAction Action, string Message, string? RecordedBinary = null, string? LocalHook = null);
 
 /// <summary>
 /// Installs and removes the hook scripts that ship in the binary (the repository's <c>hooks/</c>
@@ -34,6 +39,13 @@ internal sealed record HookResult(string Hook, string Path, HookAction Action, s
 /// live in the main repository's git directory) are honoured. A hook is ours when it contains
 /// <see cref="Marker"/>; anything else is never overwritten without <c>--force</c>, and even then is
 /// kept as <c>NAME.secrethook-backup</c> (which <c>uninstall</c> puts back).
+/// <para>
+/// <c>install</c> records the absolute path of the binary it runs as (<see cref="CurrentBinary"/>)
+/// in the script's <c>recorded_bin=</c> line, so a hook installed from <c>./out/secrethook</c> works
+/// when that directory is not on PATH. The script looks for the program in this order:
+/// <c>$SECRETHOOK_BIN</c>, <c>git config secrethook.path</c>, the recorded path (while it is an
+/// executable file), <c>secrethook</c> on PATH.
+/// </para>
 /// </summary>
 internal static class HookInstaller
 {
@@ -45,6 +57,50 @@ internal static class HookInstaller
 
     /// <summary>The hooks we ship.</summary>
     public static readonly string[] Hooks = ["pre-commit", "pre-push"];
+
+    /// <summary>The suffix of the user's own hook that ours runs after its check.</summary>
+    public const string LocalSuffix = ".local";
+
+    /// <summary>The line of each script that <see cref="Install(string, string, bool, string?)"/> fills in with the binary's path.</summary>
+    public const string RecordedBinaryLine = "recorded_bin=\n";
+
+    /// <summary>
+    /// The absolute path of the running secrethook executable (the native binary or the apphost), or
+    /// null when this process is not one whose file name starts with <c>secrethook</c> (e.g.
+    /// <c>dotnet secrethook.dll</c> or a test host) or the path cannot be written into a shell script.
+    /// </summary>
+    public static string? CurrentBinary()
+    {
+        string? path = Environment.ProcessPath;
+        if (path is null || !Path.GetFileName(path).StartsWith("secrethook", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return Recordable(path) ? Path.GetFullPath(path) : null;
+    }
+
+    private static bool Recordable(string path) => Path.IsPathFullyQualified(path) && !path.Any(char.IsControl);
+
+    /// <summary>The script for <paramref name="hook"/> with <paramref name="binary"/> recorded (as written by <c>install</c>).</summary>
+    public static string ScriptFor(string hook, string? binary)
+    {
+        string script = Script(hook);
+        if (binary is null)
+        {
+            return script;
+        }
+        if (!Recordable(binary))
+        {
+            throw new ArgumentException($"cannot record '{binary}': not an absolute path, or it has control characters", nameof(binary));
+        }
+        int at = script.IndexOf("\n" + RecordedBinaryLine, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"the {hook} hook script has no '{RecordedBinaryLine.TrimEnd()}' line");
+        }
+        string quoted = "'" + binary.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return script[..(at + 1)] + "recorded_bin=" + quoted + "\n" + script[(at + 1 + RecordedBinaryLine.Length)..];
+    }
 
     /// <summary>The absolute hooks directory of the repository git finds from the working directory.</summary>
     public static string HooksDirectory(GitRunner git)
@@ -83,8 +139,14 @@ internal static class HookInstaller
         }
     }
 
-    /// <summary>Installs <paramref name="hook"/> into <paramref name="directory"/>.</summary>
-    public static HookResult Install(string directory, string hook, bool force)
+    /// <summary>Installs <paramref name="hook"/> into <paramref name="directory"/>, recording <see cref="CurrentBinary"/>.</summary>
+    public static HookResult Install(string directory, string hook, bool force) => Install(directory, hook, force, CurrentBinary());
+
+    /// <summary>
+    /// Installs <paramref name="hook"/> into <paramref name="directory"/>, recording
+    /// <paramref name="binary"/> (an absolute path; null records nothing, so the hook uses PATH).
+    /// </summary>
+    public static HookResult Install(string directory, string hook, bool force, string? binary)
     {
         string path = Path.Combine(directory, hook);
         HookAction action = HookAction.Installed;
@@ -116,7 +178,7 @@ internal static class HookInstaller
         }
         Directory.CreateDirectory(directory);
         string temporary = path + ".secrethook-tmp";
-        File.WriteAllText(temporary, Script(hook));
+        File.WriteAllText(temporary, ScriptFor(hook, binary));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
@@ -129,7 +191,11 @@ internal static class HookInstaller
             HookAction.Replaced => $"installed {path}; your previous hook was moved to {backup} (rename it to {hook}.local to keep running it)",
             _ => $"installed {path}",
         };
-        return new HookResult(hook, path, action, message);
+        message += binary is null
+            ? "; it runs 'secrethook' from PATH (or $SECRETHOOK_BIN, or 'git config secrethook.path')"
+            : $"; it runs {binary} (recorded now, so it works when that directory is not on PATH;"
+                + " $SECRETHOOK_BIN or 'git config secrethook.path' override it, and 'secrethook' on PATH is used if the file goes away)";
+        return new HookResult(hook, path, action, message, binary);
     }
 
     /// <summary>Removes our <paramref name="hook"/> from <paramref name="directory"/> and restores a backup.</summary>
@@ -146,11 +212,16 @@ internal static class HookInstaller
         }
         File.Delete(path);
         string backup = path + BackupSuffix;
+        string local = path + LocalSuffix;
+        string? localHook = File.Exists(local) ? local : null;
+        string localNote = localHook is null ? ""
+            : $"; your own hook {local}, which secrethook's ran after its check, is left in place and no longer runs"
+                + $" (rename it to {hook} to run it again{(File.Exists(backup) ? ", after moving the restored one away" : "")})";
         if (File.Exists(backup))
         {
             File.Move(backup, path);
-            return new HookResult(hook, path, HookAction.Removed, $"removed secrethook's {hook} hook and restored your previous one from {backup}");
+            return new HookResult(hook, path, HookAction.Removed, $"removed secrethook's {hook} hook and restored your previous one from {backup}{localNote}", null, localHook);
         }
-        return new HookResult(hook, path, HookAction.Removed, $"removed {path}");
+        return new HookResult(hook, path, HookAction.Removed, $"removed {path}{localNote}", null, localHook);
     }
 }

@@ -1,4 +1,6 @@
 using System.Runtime.Versioning;
+using SecretHook.Cli.GitIntegration;
+using SecretHook.Cli.Infrastructure;
 using SecretHook.Cli.Tests.Support;
 
 namespace SecretHook.Cli.Tests.GitIntegration;
@@ -258,5 +260,149 @@ public sealed class HookInstallTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("not a git repository", result.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A PATH with git and the shell tools but no secrethook, and SECRETHOOK_BIN unset, so only what
+    /// the hook recorded (or <paramref name="prepend"/>) can supply the program.
+    /// </summary>
+    private static Dictionary<string, string> WithoutSecrethookOnPath(string? prepend = null)
+    {
+        string git = ProcessRunner.Run("sh", ["-c", "command -v git"], Path.GetTempPath())!.StdoutText.Trim();
+        var dirs = new List<string> { Path.GetDirectoryName(git)!, "/bin", "/usr/bin" };
+        foreach (var dir in dirs)
+        {
+            Assert.False(File.Exists(Path.Combine(dir, "secrethook")), $"{dir}/secrethook exists: this test needs a PATH without it");
+        }
+        if (prepend is not null)
+        {
+            dirs.Insert(0, prepend);
+        }
+        return new Dictionary<string, string> { ["PATH"] = string.Join(':', dirs.Distinct()), ["SECRETHOOK_BIN"] = "" };
+    }
+
+    [Fact]
+    public void Install_run_from_the_binary_records_its_path_and_the_hook_works_without_it_on_path()
+    {
+        using var repo = new GitTestRepo();
+        repo.Write("a.txt", "a\n");
+        repo.CommitAll("base");
+        var env = WithoutSecrethookOnPath();
+
+        var install = ProcessRunner.Run(GitTestRepo.Executable, ["install"], repo.Root, null, GitTestRepo.GitEnvironment(env))!;
+
+        Assert.True(install.ExitCode == 0, install.Stderr);
+        Assert.Contains($"it runs {GitTestRepo.Executable} (recorded now", install.Stderr);
+        string hook = File.ReadAllText(Path.Combine(repo.Root, ".git", "hooks", "pre-commit"));
+        Assert.Contains($"\nrecorded_bin='{GitTestRepo.Executable}'\n", hook);
+        Assert.Equal(HookInstaller.ScriptFor("pre-commit", GitTestRepo.Executable), hook);
+
+        repo.Write("key.txt", $"x\ntoken={Token}\n");
+        repo.Git("add", "key.txt");
+        var blocked = Commit(repo, env, "-m", "leak");
+        Assert.NotEqual(0, blocked.ExitCode);
+        Assert.Contains("key.txt", blocked.Output);
+        Assert.Contains("2:7", blocked.Output);
+
+        repo.Write("key.txt", "x\ntoken=${TOKEN}\n");
+        repo.Git("add", "key.txt");
+        var allowed = Commit(repo, env, "-m", "clean");
+        Assert.True(allowed.ExitCode == 0, allowed.Output);
+    }
+
+    [Fact]
+    public void Recorded_path_with_spaces_and_quotes_is_used_by_both_hooks()
+    {
+        using var repo = new GitTestRepo();
+        string odd = Path.Combine(repo.Scratch, "it's a dir $(x)");
+        Directory.CreateDirectory(odd);
+        string binary = Path.Combine(odd, "secrethook");
+        File.CreateSymbolicLink(binary, GitTestRepo.Executable);
+        string hooks = Path.Combine(repo.Root, ".git", "hooks");
+        Assert.Equal(binary, HookInstaller.Install(hooks, "pre-commit", false, binary).RecordedBinary);
+        Assert.Equal(binary, HookInstaller.Install(hooks, "pre-push", false, binary).RecordedBinary);
+        var env = WithoutSecrethookOnPath();
+
+        repo.Write("key.txt", $"token={Token}\n");
+        repo.Git("add", "key.txt");
+        var blocked = Commit(repo, env, "-m", "leak");
+        Assert.NotEqual(0, blocked.ExitCode);
+        Assert.Contains("key.txt", blocked.Output);
+
+        repo.CommitAll("leak, committed without the hook");
+        string origin = Path.Combine(repo.Scratch, "origin.git");
+        repo.GitIn(repo.Scratch, "init", "-q", "--bare", origin);
+        var push = GitTestRepo.GitAllowingFailure(repo.Root, null, env, "push", origin, "main");
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains("key.txt", push.StdoutText + push.Stderr);
+    }
+
+    [Fact]
+    public void A_recorded_binary_that_is_gone_falls_back_to_path_and_says_so_when_that_fails_too()
+    {
+        using var repo = new GitTestRepo();
+        string gone = Path.Combine(repo.Scratch, "old-out", "secrethook");
+        HookInstaller.Install(Path.Combine(repo.Root, ".git", "hooks"), "pre-commit", false, gone);
+        repo.Write("key.txt", $"token={Token}\n");
+        repo.Git("add", "key.txt");
+
+        var failed = Commit(repo, WithoutSecrethookOnPath(), "-m", "x");
+
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains($"the binary recorded by 'secrethook install', {gone}, is gone", failed.Output);
+
+        string bin = Path.Combine(repo.Scratch, "bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "secrethook"), GitTestRepo.Executable);
+        var blocked = Commit(repo, WithoutSecrethookOnPath(prepend: bin), "-m", "x");
+        Assert.NotEqual(0, blocked.ExitCode);
+        Assert.Contains("key.txt", blocked.Output);
+        Assert.DoesNotContain("is gone", blocked.Output);
+    }
+
+    [Fact]
+    public void Variable_and_configured_path_win_over_the_recorded_one()
+    {
+        using var repo = new GitTestRepo();
+        HookInstaller.Install(Path.Combine(repo.Root, ".git", "hooks"), "pre-commit", false, "/nonexistent/recorded/secrethook");
+        repo.Write("key.txt", $"token={Token}\n");
+        repo.Git("add", "key.txt");
+
+        var viaVariable = Commit(repo, new Dictionary<string, string> { ["SECRETHOOK_BIN"] = GitTestRepo.Executable }, "-m", "x");
+        repo.Git("config", "secrethook.path", GitTestRepo.Executable);
+        var viaConfig = Commit(repo, WithoutSecrethookOnPath(), "-m", "x");
+
+        Assert.Contains("key.txt", viaVariable.Output);
+        Assert.Contains("key.txt", viaConfig.Output);
+        Assert.DoesNotContain("is gone", viaVariable.Output + viaConfig.Output);
+    }
+
+    [Fact]
+    public void In_process_install_records_nothing_and_says_the_hook_uses_path()
+    {
+        using var repo = new GitTestRepo();
+
+        var result = repo.Secrethook(["install"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(HookInstaller.CurrentBinary()); // the test host is not a secrethook executable
+        Assert.Contains("it runs 'secrethook' from PATH", result.Stderr);
+        Assert.Contains("\nrecorded_bin=\n", File.ReadAllText(Path.Combine(repo.Root, ".git", "hooks", "pre-commit")));
+    }
+
+    [Fact]
+    public void Uninstall_tells_about_the_local_hook_it_leaves_in_place()
+    {
+        using var repo = Installed();
+        string local = Path.Combine(repo.Root, ".git", "hooks", "pre-commit.local");
+        File.WriteAllText(local, "#!/bin/sh\nexit 0\n");
+
+        var result = repo.Secrethook(["uninstall"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"your own hook {local}, which secrethook's ran after its check, is left in place", result.Stderr);
+        Assert.Contains("rename it to pre-commit to run it again", result.Stderr);
+        Assert.True(File.Exists(local));
+        Assert.False(File.Exists(Path.Combine(repo.Root, ".git", "hooks", "pre-commit")));
     }
 }
