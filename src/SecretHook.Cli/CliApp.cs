@@ -29,6 +29,7 @@ public static class CliApp
         ScanCommand.Register(app, env);
         RulesCommand.Register(app, env);
         StagedCommand.Register(app, env);
+        PreCommitFilesCommand.Register(app, env);
         PrePushCommand.Register(app, env);
         CommitsCommand.Register(app, env);
         CiCommand.Register(app, env);
