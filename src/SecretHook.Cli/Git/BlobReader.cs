@@ -103,7 +103,9 @@ internal sealed class BlobReader(GitRunner git) : IDisposable
         if (process.WaitForExit(1000))
         {
             string stderr = _stderr is { } t && t.Wait(1000) ? t.Result : "";
-            return GitRunner.Failure(BatchArgs, process.ExitCode, stderr.Length > 0 ? stderr : "its output was cut off");
+            return process.ExitCode == 0
+                ? new GitException("git cat-file's output was cut off: it ended before the whole blob was sent")
+                : GitRunner.Failure(BatchArgs, process.ExitCode, stderr.Length > 0 ? stderr : "its output was cut off");
         }
         return new GitException("git cat-file stopped answering: its output was cut off");
     }
