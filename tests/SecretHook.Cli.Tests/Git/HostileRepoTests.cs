@@ -221,25 +221,79 @@ public sealed class HostileRepoTests
         }
         repo.Write("a.txt", $"x={Token}\n");
         repo.Git("add", "a.txt");
-        var psi = new System.Diagnostics.ProcessStartInfo(GitTestRepo.Executable, ["staged"])
+        var (code, stdout) = RunBinary(repo.Root, ["staged"], new Dictionary<string, string>
         {
-            WorkingDirectory = repo.Root,
+            ["PATH"] = ".:bin::" + Environment.GetEnvironmentVariable("PATH"),
+        });
+
+        Assert.False(File.Exists(marker), "a git from the scanned tree was run");
+        Assert.Equal(1, code);
+        Assert.Contains("a.txt", stdout);
+    }
+
+    /// <summary>Runs the built secrethook executable in <paramref name="directory"/> (its own process, cwd and environment).</summary>
+    private static (int Code, string Stdout) RunBinary(string directory, string[] args, Dictionary<string, string> extra)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(GitTestRepo.Executable, args)
+        {
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (k, v) in GitTestRepo.GitEnvironment())
+        foreach (var (k, v) in GitTestRepo.GitEnvironment(extra))
         {
             psi.Environment[k] = v;
         }
-        psi.Environment["PATH"] = ".:bin::" + Environment.GetEnvironmentVariable("PATH");
         using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
+        stderr.GetAwaiter().GetResult();
         process.WaitForExit();
+        return (process.ExitCode, stdout);
+    }
 
-        Assert.False(File.Exists(marker), "a git from the scanned tree was run");
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("a.txt", stdout);
+    [Fact]
+    public void Programs_and_diff_options_in_the_process_environment_are_not_used()
+    {
+        using var hostile = new Hostile();
+        string script = Path.Combine(hostile.Repo.Scratch, "evil.sh");
+        File.Delete(hostile.Marker);
+
+        var (code, stdout) = RunBinary(hostile.Repo.Root, ["staged", "--format", "json"], new Dictionary<string, string>
+        {
+            ["GIT_EXTERNAL_DIFF"] = script,
+            ["GIT_DIFF_OPTS"] = "--unified=5",
+            ["GIT_PAGER"] = script,
+            ["PAGER"] = script,
+            ["GIT_ASKPASS"] = script,
+            ["GIT_SSH_COMMAND"] = script,
+            ["GIT_EDITOR"] = script,
+        });
+
+        Assert.False(File.Exists(hostile.Marker), "git ran a program named in the environment");
+        Assert.Equal(1, code);
+        Assert.Equal(("staged.txt", 2), GitTestRepo.Findings(new CliResult(code, stdout, "")) is [var f] ? (f.File, f.Line) : default);
+    }
+
+    [Fact]
+    public void A_replace_ref_cannot_hide_a_committed_token()
+    {
+        using var repo = new GitTestRepo();
+        repo.Write("a.txt", "base\n");
+        repo.CommitAll("base");
+        repo.Write("leak.env", $"HF_TOKEN={Token}\n");
+        string leaky = repo.CommitAll("leak");
+        repo.Git("rm", "-q", "leak.env");
+        repo.Git("commit", "-q", "--no-verify", "--amend", "--allow-empty", "-m", "leak");
+        string clean = repo.Git("rev-parse", "HEAD").Trim();
+        repo.Git("reset", "-q", "--hard", leaky);
+        repo.Git("replace", leaky, clean);
+        Assert.DoesNotContain("HF_TOKEN", repo.Git("log", "-p", "--format=%H"));
+
+        var result = repo.SecrethookUnchanged(["commits", "--all", "--format", "json"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("leak.env", leaky), Assert.Single(GitTestRepo.Findings(result)) is var f ? (f.File, f.CommitSha) : default);
     }
 }
