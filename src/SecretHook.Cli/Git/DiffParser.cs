@@ -9,7 +9,11 @@ internal enum DiffFileKind
     /// <summary>A text diff: its added lines are in <see cref="DiffFile.Added"/>.</summary>
     Text,
 
-    /// <summary><c>Binary files … differ</c>: no lines to scan.</summary>
+    /// <summary>
+    /// <c>Binary files … differ</c> (binary by content, or by an attribute such as <c>-diff</c>): no
+    /// lines in the diff; <see cref="DiffFile.OldBlobs"/> and <see cref="DiffFile.NewBlob"/> name the
+    /// blobs to compare instead (see <see cref="BinaryDiffExpander"/>).
+    /// </summary>
     Binary,
 
     /// <summary>A submodule pointer (mode 160000): the "line" is a commit id, not content.</summary>
@@ -20,6 +24,11 @@ internal enum DiffFileKind
 /// The lines one file's diff adds: <see cref="Added"/> holds them joined by <c>\n</c> (without the
 /// <c>+</c> marker, any <c>\r</c> kept), <see cref="LineNumbers"/>[i] is the new-file line of added
 /// line i. Both are views into the parser's buffers, valid only during <see cref="IDiffSink.OnFile"/>.
+/// <see cref="AddedBytes"/> counts every added byte, kept or not; <see cref="Truncated"/> says that
+/// not all of them were kept (the file adds more than the limit, or one line was longer than git's
+/// output reader takes): the file was not fully scanned, which a command must not pass silently.
+/// <see cref="OldBlobs"/> (one per parent; git's all-zero id when the file is new there) and
+/// <see cref="NewBlob"/> are the full blob ids from the <c>index</c> line, when git printed one.
 /// </summary>
 internal readonly record struct DiffFile(
     string Path,
@@ -27,7 +36,9 @@ internal readonly record struct DiffFile(
     ReadOnlyMemory<byte> Added,
     IReadOnlyList<int> LineNumbers,
     long AddedBytes,
-    bool Truncated);
+    bool Truncated,
+    IReadOnlyList<string>? OldBlobs = null,
+    string? NewBlob = null);
 
 /// <summary>Receives what <see cref="DiffParser"/> finds, in output order.</summary>
 internal interface IDiffSink
@@ -72,6 +83,9 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
     private bool _deleted;
     private bool _binary;
     private bool _submodule;
+    private string[]? _oldBlobs;
+    private string? _newBlob;
+    private bool _lineCut;
 
     private bool _inHunk;
     private int _parents = 1;
@@ -79,10 +93,19 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
     private int _newLeft;
     private int _newLine;
 
-    /// <summary>Feeds one line (without its <c>\n</c>).</summary>
-    /// <exception cref="GitException">A hunk header cannot be parsed.</exception>
-    public void Feed(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// Feeds one line (without its <c>\n</c>). <paramref name="cut"/> says the line is only the
+    /// beginning of a longer one (see <see cref="ByteLineReader.LineTooLong"/>): an added line so cut
+    /// makes its file <see cref="DiffFile.Truncated"/>; any other line so cut is an error.
+    /// </summary>
+    /// <exception cref="GitException">A header cannot be parsed, or content stands outside a hunk.</exception>
+    public void Feed(ReadOnlySpan<byte> line, bool cut = false)
     {
+        _lineCut = cut;
+        if (cut && !_inHunk)
+        {
+            throw new GitException($"a line of git's diff output outside a hunk is too long to read: {GitPaths.Decode(line[..Math.Min(line.Length, 120)])}");
+        }
         if (_inHunk)
         {
             if (HunkLine(line))
@@ -97,10 +120,15 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
     }
 
     /// <summary>Ends the input: reports the last file.</summary>
+    /// <exception cref="GitException">The input ended inside a hunk (git's output was cut off).</exception>
     public void Finish()
     {
+        if (_inHunk)
+        {
+            _inHunk = false;
+            throw new GitException($"git's diff output ended inside a hunk of {_plusPath ?? _renamedTo ?? _headerPath ?? "?"}: it was cut off");
+        }
         FinishFile();
-        _inHunk = false;
     }
 
     private bool HunkLine(ReadOnlySpan<byte> line)
@@ -202,6 +230,7 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
 
     private void Add(ReadOnlySpan<byte> content)
     {
+        _truncated |= _lineCut;
         _addedBytes += content.Length + 1;
         if (_truncated || _addedLength + (long)content.Length + 1 > maxAddedBytesPerFile)
         {
@@ -277,6 +306,9 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
         {
             _binary = true;
         }
+        else if (line.StartsWith("index "u8) && ParseIndex(line["index "u8.Length..]))
+        {
+        }
         else if (line.SequenceEqual("new file mode 160000"u8) || line.SequenceEqual("new mode 160000"u8)
             || (line.StartsWith("index "u8) && line.EndsWith(" 160000"u8)))
         {
@@ -296,6 +328,8 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
         _deleted = false;
         _binary = false;
         _submodule = false;
+        _oldBlobs = null;
+        _newBlob = null;
         _parents = 1;
         _addedLength = 0;
         _addedBytes = 0;
@@ -317,8 +351,40 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
             return; // nothing added: a deletion, pure rename or copy, mode change, …
         }
         string path = _plusPath ?? _renamedTo ?? _headerPath ?? "?";
-        sink.OnFile(new DiffFile(path, kind, _added.AsMemory(0, _addedLength), _lineNumbers, _addedBytes, _truncated));
+        sink.OnFile(new DiffFile(path, kind, _added.AsMemory(0, _addedLength), _lineNumbers, _addedBytes, _truncated,
+            _oldBlobs, _newBlob));
     }
+
+    /// <summary>
+    /// Reads <c>OLD[,OLD…]..NEW[ MODE]</c>; false (leaving the line to the other rules) when it is not
+    /// that shape. A mode of 160000 marks a submodule.
+    /// </summary>
+    private bool ParseIndex(ReadOnlySpan<byte> rest)
+    {
+        int dots = rest.IndexOf(".."u8);
+        if (dots <= 0)
+        {
+            return false;
+        }
+        var after = rest[(dots + 2)..];
+        int space = after.IndexOf((byte)' ');
+        var newId = space < 0 ? after : after[..space];
+        var olds = GitPaths.Decode(rest[..dots]).Split(',');
+        string fresh = GitPaths.Decode(newId);
+        if (!IsHexId(fresh) || !Array.TrueForAll(olds, IsHexId))
+        {
+            return false;
+        }
+        _oldBlobs = olds;
+        _newBlob = fresh;
+        if (space >= 0 && after[(space + 1)..].SequenceEqual("160000"u8))
+        {
+            _submodule = true;
+        }
+        return true;
+    }
+
+    private static bool IsHexId(string id) => id.Length >= 4 && id.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
 
     /// <summary>Parses <c>@@ -a,b +c,d @@</c> or, with n parents, n+1 <c>@</c> and n old ranges.</summary>
     private void StartHunk(ReadOnlySpan<byte> line)

@@ -109,19 +109,34 @@ internal static class GitSources
     /// <summary>The id of the empty tree in this repository's hash (SHA-1 or SHA-256).</summary>
     public static string EmptyTree(GitRunner git) => git.RunText(["hash-object", "-t", "tree", "--stdin"], []);
 
+    /// <summary>
+    /// Streams <c>git ARGS</c> through a <see cref="DiffParser"/> into <paramref name="sink"/>, with
+    /// "binary" files expanded from their blobs (<see cref="BinaryDiffExpander"/>). Lines are read up
+    /// to the size limit plus some slack: a longer added line makes its file truncated. Output that was
+    /// cut off — it ends inside a hunk or in the middle of a line — is a <see cref="GitException"/>.
+    /// </summary>
     private static void Parse(GitRunner git, IReadOnlyList<string> args, byte[]? stdin, IDiffSink sink, long max)
     {
+        using var expander = new BinaryDiffExpander(git, sink, max);
         git.Stream(args, stdin, stream =>
         {
-            var parser = new DiffParser(sink, max);
-            var reader = new ByteLineReader(stream);
+            var parser = new DiffParser(expander, max);
+            var reader = new ByteLineReader(stream, MaxLineLength(max));
             while (reader.TryReadLine(out var line))
             {
-                parser.Feed(line);
+                parser.Feed(line, reader.LineTooLong);
+            }
+            if (reader.EndedWithoutNewline)
+            {
+                throw new GitException("git's diff output ended in the middle of a line: it was cut off");
             }
             parser.Finish();
         });
     }
+
+    /// <summary>The longest line of git's output read whole: the file size limit plus 64 KiB of slack.</summary>
+    public static int MaxLineLength(long maxAddedBytesPerFile) =>
+        (int)Math.Clamp(maxAddedBytesPerFile + 64 * 1024, 64 * 1024, Array.MaxLength - 1);
 
     /// <summary>Whether <paramref name="text"/> is a full object id (40 or 64 hex digits).</summary>
     public static bool IsObjectId(string text) =>

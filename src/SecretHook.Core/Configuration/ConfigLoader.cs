@@ -50,6 +50,12 @@ public static class ConfigLoader
             Error(e.Start, $"invalid YAML: {e.Message}");
             return new ConfigLoadResult(null, errors);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet reports some malformed documents (found by fuzzing: "- : ", "<<: *a<<: *a") this way, not as a YamlException.
+            Error(Mark.Empty, $"invalid YAML: {e.Message}");
+            return new ConfigLoadResult(null, errors);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
             return new ConfigLoadResult(WithFile(ScanConfig.Default, file), errors);

@@ -86,6 +86,12 @@ public static partial class RuleLoader
             ctx.Error(e.Start, null, $"invalid YAML: {e.Message}");
             return;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet reports some malformed documents (found by fuzzing: "- : ", "<<: *a<<: *a") this way, not as a YamlException.
+            ctx.Error(Mark.Empty, null, $"invalid YAML: {e.Message}");
+            return;
+        }
         if (stream.Documents.Count == 0)
         {
             return;
