@@ -469,7 +469,7 @@ public static class GitleaksImporter
             }
 
             var keywords = new List<string>();
-            if (table.Get("keywords") is { } kwValue)
+            if (table.Get("keywords") is not null)
             {
                 foreach (var (kw, node) in Strings(table, "keywords", rid, "keywords"))
                 {
@@ -486,7 +486,6 @@ public static class GitleaksImporter
                         keywords.Add(kw.ToLowerInvariant());
                     }
                 }
-                _ = kwValue;
             }
             keywords = [.. keywords.Distinct(StringComparer.Ordinal)];
             if (keywords.Count == 0)
