@@ -30,7 +30,7 @@ public static class DoctorCommand
                 var text = new StringBuilder();
                 if (found.Count == 0)
                 {
-                    text.Append("secrethook doctor: no tokens found in git remotes, git config or credential store files.\n");
+                    text.Append("secrethook doctor: no tokens found in git remotes, git config, credential store files, ~/.netrc, Hugging Face token files or HF_TOKEN.\n");
                     Write(env, text);
                     return ExitCodes.Clean;
                 }
@@ -38,6 +38,10 @@ public static class DoctorCommand
                 foreach (var c in found)
                 {
                     text.Append($"  {c.Where}\n    {c.Redacted}\n");
+                    if (c.Advice.Length > 0)
+                    {
+                        text.Append($"    fix: {c.Advice}\n");
+                    }
                 }
                 text.Append('\n').Append(Advice(found.FirstOrDefault(c => c.Url is not null)?.Url));
                 Write(env, text);

@@ -12,7 +12,7 @@ namespace SecretHook.Cli.Commands;
 /// framework's hooks (<c>.pre-commit-hooks.yaml</c>), which name no stages so that old and new
 /// framework releases both accept them; the command tells the stage from what git and the framework set:
 /// <list type="bullet">
-/// <item>a push (<c>PRE_COMMIT_FROM_REF</c>/<c>PRE_COMMIT_TO_REF</c> or <c>PRE_COMMIT_LOCAL_BRANCH</c>): the
+/// <item>a push (the framework sets <c>PRE_COMMIT_REMOTE_NAME</c>): the
 /// <c>push</c> hook scans the commits the push adds, the <c>commit</c> hook does nothing;</item>
 /// <item>git is committing (git sets <c>GIT_INDEX_FILE</c> for its pre-commit hook): the <c>commit</c> hook
 /// scans the index's added lines, exactly as <c>secrethook staged</c>;</item>
@@ -39,7 +39,8 @@ public static class PreCommitFilesCommand
                     throw new UsageException($"unknown --stage '{s}' (expected commit or push)");
                 }
                 var raw = options.Read();
-                bool pushing = env.GetVariable("PRE_COMMIT_FROM_REF") is { Length: > 0 } || env.GetVariable("PRE_COMMIT_LOCAL_BRANCH") is { Length: > 0 };
+                // The framework names the remote only at a push (PRE_COMMIT_FROM_REF is also set at post-checkout).
+                bool pushing = env.GetVariable("PRE_COMMIT_REMOTE_NAME") is { Length: > 0 };
                 if (s == "push")
                 {
                     if (!pushing)
@@ -58,7 +59,11 @@ public static class PreCommitFilesCommand
                 if (env.GetVariable("GIT_INDEX_FILE") is { Length: > 0 })
                 {
                     var settings = SettingsBuilder.Build(raw with { Paths = [] }, InputKind.Git, env);
-                    return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, StagedCommand.Source(settings, env), env), env, StagedCommand.BlockedHint);
+                    // Only the files the framework passed (its 'files'/'exclude' filters, and its batches
+                    // when the list is long): each finding is reported once, by the batch holding its file.
+                    var passed = raw.Paths.Count == 0 ? null : raw.Paths.Select(p => Core.Paths.CanonicalPath.TidyGiven(p)).ToHashSet(StringComparer.Ordinal);
+                    var source = new GitDiffSource(env, GitSources.Staged, settings.MaxFileSize) { OnlyPaths = passed };
+                    return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, source, env), env, StagedCommand.BlockedHint);
                 }
                 if (raw.Paths.Count == 0)
                 {

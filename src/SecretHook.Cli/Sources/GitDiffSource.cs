@@ -15,6 +15,9 @@ namespace SecretHook.Cli.Sources;
 internal sealed class GitDiffSource(CliEnvironment env, Action<GitRunner, IDiffSink, long> read, long maxAddedBytesPerFile,
     Action<GitRunner>? before = null) : IScanSource
 {
+    /// <summary>When set, only files with these repository-relative paths are scanned.</summary>
+    public IReadOnlySet<string>? OnlyPaths { get; init; }
+
     /// <summary>Commits seen (history sources).</summary>
     public long Commits { get; private set; }
 
@@ -38,6 +41,10 @@ internal sealed class GitDiffSource(CliEnvironment env, Action<GitRunner, IDiffS
 
         public void OnFile(in DiffFile file)
         {
+            if (owner.OnlyPaths is { } only && !only.Contains(file.Path))
+            {
+                return;
+            }
             switch (file.Kind)
             {
                 case DiffFileKind.Binary:

@@ -87,6 +87,14 @@ public sealed class PreCommitFrameworkTests
         Assert.Contains("later.txt", push.Output);
         Assert.Contains("sneak a token in", push.Output);
         Assert.Equal("", Check(Run("git", ["for-each-ref", "refs/heads/feature"], origin, env)));
+
+        // 'pre-commit run --all-files' scans the files themselves: the committed token fails it, once.
+        var all = Run("pre-commit", ["run", "--all-files", "--hook-stage", "commit"], project, env, TimeSpan.FromMinutes(2));
+        Assert.True(all.ExitCode != 0, all.Output);
+        Assert.Contains("later.txt", all.Output);
+        Assert.DoesNotContain("deprecated", all.Output, StringComparison.OrdinalIgnoreCase);
+        var files = Run("pre-commit", ["run", "--files", "README.md", "--hook-stage", "commit"], project, env, TimeSpan.FromMinutes(2));
+        Assert.True(files.ExitCode == 0, files.Output);
     }
 
     private sealed record Outcome(int ExitCode, string Stdout, string Output);
