@@ -57,7 +57,10 @@ public static class ReportWriter
         }
         if (!settings.Quiet)
         {
-            foreach (var s in outcome.Skipped.Where(s => s.Reason != "binary"))
+            // A hook names every file it did not scan; a tree scan leaves out binary files (images,
+            // archives), which would drown the rest.
+            bool hook = settings.Targets.Count == 0 && !settings.Stdin;
+            foreach (var s in outcome.Skipped.Where(s => hook || s.Reason != "binary"))
             {
                 err.WriteLine($"{CliApp.Name}: skipped {Escape(s.Path)}: {s.Reason}");
             }

@@ -176,7 +176,7 @@ public sealed class HostileRepoTests
         hostile.Run(["uninstall"]);
     }
 
-    [Fact(Skip = "scan's file listing (Sources/FileEnumerator.cs) and ConfigDiscovery still call git directly; un-skip once they use GitRunner.HardenedArguments/HardenedEnvironment/Executable")]
+    [Fact]
     public void Scan_runs_nothing()
     {
         using var hostile = new Hostile();
