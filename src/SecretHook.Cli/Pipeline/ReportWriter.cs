@@ -91,7 +91,7 @@ public static class ReportWriter
             {
                 err.WriteLine(blockedHint);
             }
-            return ExitCodes.Findings;
+            return settings.FindingsExitCode;
         }
         return ExitCodes.Clean;
     }

@@ -82,6 +82,9 @@ public sealed record RawOptions
     /// <summary><c>--report-stale</c>.</summary>
     public bool ReportStale { get; init; }
 
+    /// <summary><c>--exit-code</c>.</summary>
+    public string? ExitCode { get; init; }
+
     /// <summary><c>--verify</c>.</summary>
     public bool Verify { get; init; }
 
@@ -103,7 +106,7 @@ public sealed class ScanOptions
 
     private readonly CommandArgument? _paths;
     private readonly CommandOption? _include, _exclude, _noIgnore, _threads, _maxSize, _rules, _config,
-        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _verify, _verifyTimeout, _onlyVerified;
+        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _exitCode, _verify, _verifyTimeout, _onlyVerified;
 
     private ScanOptions(CommandLineApplication cmd, OptionGroups groups)
     {
@@ -130,6 +133,7 @@ public sealed class ScanOptions
             _output = cmd.Option("-o|--output <FILE>", "Write the report to FILE instead of standard output (atomically; never through a symbolic link).", CommandOptionType.SingleValue);
             _noColor = cmd.Option("--no-color", "Never use colour (colour is used only on a terminal, and never when NO_COLOR is set).", CommandOptionType.NoValue);
             _noRedact = cmd.Option("--no-redact", "Show secrets in full. Off by default: reports show the first 4 characters.", CommandOptionType.NoValue);
+            _exitCode = cmd.Option("--exit-code <N>", "The exit code when findings are reported (default 1; 0 for report-only jobs). Errors are always 2.", CommandOptionType.SingleValue);
             _quiet = cmd.Option("-q|--quiet", "Print findings only: no advice section, no summary or skipped-file lines on standard error.", CommandOptionType.NoValue);
         }
         if (groups.HasFlag(OptionGroups.Suppression))
@@ -166,6 +170,7 @@ public sealed class ScanOptions
         Quiet = _quiet?.HasValue() == true,
         Baseline = _baseline?.Value(),
         ReportStale = _reportStale?.HasValue() == true,
+        ExitCode = _exitCode?.Value(),
         Verify = _verify?.HasValue() == true,
         VerifyTimeout = _verifyTimeout?.Value(),
         OnlyVerified = _onlyVerified?.HasValue() == true,

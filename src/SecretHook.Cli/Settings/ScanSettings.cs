@@ -88,6 +88,9 @@ public sealed record ScanSettings
     /// <summary>Whether secrets are redacted (the default).</summary>
     public bool Redact { get; init; } = true;
 
+    /// <summary>The exit code when findings remain (<c>--exit-code</c>; default 1).</summary>
+    public int FindingsExitCode { get; init; } = 1;
+
     /// <summary><c>--quiet</c>.</summary>
     public bool Quiet { get; init; }
 

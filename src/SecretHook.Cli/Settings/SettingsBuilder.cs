@@ -45,6 +45,12 @@ public static class SettingsBuilder
             problems.Add($"invalid value '{t}' for --threads (a whole number from 1 to 1024)");
             threads = 1;
         }
+        int findingsExit = 1;
+        if (raw.ExitCode is { } ec && !(int.TryParse(ec, NumberStyles.None, CultureInfo.InvariantCulture, out findingsExit) && findingsExit is >= 0 and <= 125 && findingsExit != 2))
+        {
+            problems.Add($"invalid value '{ec}' for --exit-code (a whole number from 0 to 125 other than 2, which means an error)");
+            findingsExit = 1;
+        }
         long? maxSize = null;
         if (raw.MaxFileSize is { } m)
         {
@@ -205,8 +211,10 @@ public static class SettingsBuilder
             Color = color,
             Redact = !raw.NoRedact,
             Quiet = raw.Quiet,
+            FindingsExitCode = findingsExit,
             ReportStale = raw.ReportStale,
             Warnings = warnings,
+            InlineMarkers = config.InlineMarkers,
             Verify = raw.Verify || raw.OnlyVerified || user.Verify == true,
             OnlyVerified = raw.OnlyVerified,
             VerifyOptions = new Verification.VerificationOptions { Timeout = verifyTimeout, Hosts = user.HostPolicy },

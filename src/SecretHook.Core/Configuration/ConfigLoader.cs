@@ -29,7 +29,7 @@ public static class ConfigLoader
     public const string CustomProvider = "custom";
 
     /// <summary>The top-level keys.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["rules", "disable", "extend", "allowlist", "max-file-size"];
+    public static IReadOnlyList<string> Keys { get; } = ["rules", "disable", "extend", "allowlist", "max-file-size", "compatible-markers"];
 
     private static readonly string[] AllowlistKeys = ["paths", "regexes", "stopwords"];
 
@@ -147,6 +147,19 @@ public static class ConfigLoader
             }
         }
 
+        bool compatibleMarkers = true;
+        if (Child(root, "compatible-markers") is { } markersNode)
+        {
+            if (markersNode is YamlScalarNode { Value: "true" or "false" } m)
+            {
+                compatibleMarkers = m.Value == "true";
+            }
+            else
+            {
+                Error(markersNode.Start, "'compatible-markers' must be true (honour gitleaks:allow and 'pragma: allowlist secret') or false");
+            }
+        }
+
         IReadOnlyList<Rule> rules = [];
         if (Child(root, "rules") is { } rulesNode)
         {
@@ -160,7 +173,8 @@ public static class ConfigLoader
             return new ConfigLoadResult(null, Sorted(errors));
         }
         return new ConfigLoadResult(
-            new ScanConfig(file, extend, rules, disable, paths, new Allowlist(regexes, stopwords), maxFileSize, extendLocation),
+            new ScanConfig(file, extend, rules, disable, paths, new Allowlist(regexes, stopwords), maxFileSize, extendLocation)
+            { CompatibleMarkers = compatibleMarkers },
             errors);
     }
 
@@ -261,6 +275,10 @@ public static class ConfigLoader
         # Built-in rules not to run, by id (list them with `secrethook rules`).
         disable: []
         #  - generic-secret-assignment
+
+        # Besides secrethook:allow, honour the inline markers of gitleaks (gitleaks:allow) and
+        # detect-secrets (pragma: allowlist secret), so a migrated repository keeps its suppressions.
+        compatible-markers: true
 
         # Files larger than this are skipped and reported (bytes, or with K, M, G).
         max-file-size: 10M

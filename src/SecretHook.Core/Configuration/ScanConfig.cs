@@ -50,6 +50,14 @@ public sealed class ScanConfig
     /// <summary>Secret regexes and stopwords added to every rule's checks.</summary>
     public Allowlist Allowlist { get; }
 
+    /// <summary>Whether gitleaks' and detect-secrets' inline markers allow a line too (default true).</summary>
+    public bool CompatibleMarkers { get; init; } = true;
+
+    /// <summary>The inline markers that allow a line's findings, ASCII case-insensitively.</summary>
+    public IReadOnlyList<string> InlineMarkers => CompatibleMarkers
+        ? [Detection.Detector.InlineAllowMarker, "gitleaks:allow", "pragma: allowlist secret"]
+        : [Detection.Detector.InlineAllowMarker];
+
     /// <summary>The largest file scanned, in bytes, if set.</summary>
     public long? MaxFileSize { get; }
 
