@@ -32,7 +32,8 @@ public static class BaselineCommand
             {
                 cmd.Description = $"Scan (paths, the index, or commits) and write a baseline to standard output or --output (conventionally {Baseline.DefaultFileName}).";
                 var staged = cmd.Option("--staged", "Record the findings in the lines the next commit adds (as 'secrethook staged' sees them).", CommandOptionType.NoValue);
-                var commits = cmd.Option("--commits <RANGE>", "Record the findings in the lines commits add (as 'secrethook commits RANGE' sees them).", CommandOptionType.SingleValue);
+                var commits = cmd.Option("--commits <REV>", "Record the findings in the lines commits add, as 'secrethook commits' sees them: a range, commits, or --all (repeatable; --since, --until, --author, --max-count and -- PATHS apply).", CommandOptionType.MultipleValue);
+                var history = new HistoryOptions(cmd);
                 var options = ScanOptions.Register(cmd, OptionGroups.Paths | OptionGroups.Limits | OptionGroups.Rules);
                 var output = cmd.Option("-o|--output <FILE>", "Write the baseline to FILE (left untouched when its content would not change).", CommandOptionType.SingleValue);
                 cmd.HelpOption("-h|--help");
@@ -54,7 +55,8 @@ public static class BaselineCommand
                     }
                     var settings = SettingsBuilder.Build(raw with { Output = output.Value() }, git ? InputKind.Git : InputKind.Paths, env);
                     var source = staged.HasValue() ? StagedCommand.Source(settings, env)
-                        : commits.HasValue() ? CommitsCommand.Source(CommitsCommand.Query([commits.Value()!], false), settings, env)
+                        : commits.HasValue() ? CommitsCommand.Source(history.Query(
+                            [.. commits.Values.Where(v => v is { Length: > 0 } && v != "--all").Select(v => v!)], commits.Values.Contains("--all")), settings, env)
                         : ScanCommand.Source(settings, env);
                     var outcome = ScanPipeline.Execute(settings, source);
                     if (outcome.Errors.Count > 0)

@@ -22,11 +22,12 @@ public static class CommitsCommand
             cmd.Description = "Scan the lines commits add: a range (origin/main..HEAD), single commits, or --all for the whole history.";
             var revisions = cmd.Argument("REV", "Revision ranges (A..B, A...B, ^A B) or single commits.", multipleValues: true);
             var all = cmd.Option("--all", "Scan every commit reachable from any ref (a full-history audit).", CommandOptionType.NoValue);
+            var history = new HistoryOptions(cmd);
             var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                var query = Query([.. revisions.Values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)], all.HasValue());
+                var query = history.Query([.. revisions.Values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)], all.HasValue());
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
                 return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(query, settings, env), env), env);
             });

@@ -19,6 +19,13 @@ public static class RulesCommand
             var format = cmd.Option("-f|--format <FORMAT>", "text (default) or json.", CommandOptionType.SingleValue);
             var options = ScanOptions.Register(cmd, OptionGroups.Rules);
             cmd.HelpOption("-h|--help");
+            cmd.Command("import-gitleaks", import =>
+            {
+                import.Description = "Convert a gitleaks configuration (.gitleaks.toml) into .secrethook.yaml: YAML on standard output, what could not be converted on standard error.";
+                var file = import.Argument("FILE", "The gitleaks TOML file.").IsRequired();
+                import.HelpOption("-h|--help");
+                import.OnExecute(() => ImportGitleaks(file.Value!, env));
+            });
             cmd.OnExecute(() =>
             {
                 string f = format.Value() ?? "text";
@@ -69,5 +76,41 @@ public static class RulesCommand
                 return ExitCodes.Clean;
             });
         });
+    }
+
+    private static int ImportGitleaks(string given, CliEnvironment env)
+    {
+        string path = env.Resolve(given);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {given}: {e.Message}");
+        }
+        var reserved = Rules.CompiledRulePack.Load().Rules.Select(r => r.Id).ToList();
+        var result = Core.Migration.GitleaksImporter.Convert(text, given, reserved);
+        foreach (var error in result.Errors)
+        {
+            env.Stderr.WriteLine(error.ToString());
+        }
+        if (result.Yaml is null)
+        {
+            return ExitCodes.Error;
+        }
+        env.Stdout.Write(Encoding.UTF8.GetBytes(result.Yaml));
+        env.Stdout.Flush();
+        foreach (var issue in result.Unconverted)
+        {
+            env.Stderr.WriteLine($"not converted: {issue}");
+        }
+        foreach (var note in result.Notes)
+        {
+            env.Stderr.WriteLine($"note: {note}");
+        }
+        env.Stderr.WriteLine($"secrethook: converted {result.RulesConverted} of {result.RulesTotal} rules from {given}");
+        return ExitCodes.Clean;
     }
 }

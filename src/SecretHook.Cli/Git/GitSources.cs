@@ -7,6 +7,9 @@ namespace SecretHook.Cli.GitIntegration;
 /// </summary>
 internal sealed record HistoryQuery(IReadOnlyList<string> Revisions, bool Walk, byte[]? Stdin = null, string? Description = null)
 {
+    /// <summary>Pathspecs after <c>--</c>: only these paths' changes are read.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+
     /// <summary>A query that reads nothing (a branch deletion, an empty range).</summary>
     public static HistoryQuery Empty { get; } = new([], false, null, "nothing to scan");
 
@@ -103,6 +106,7 @@ internal static class GitSources
         }
         args.AddRange(query.Revisions);
         args.Add("--");
+        args.AddRange(query.Paths);
         Parse(git, args, query.Stdin, sink, maxAddedBytesPerFile);
     }
 
