@@ -15,7 +15,8 @@
 #   commits  `commits --all` vs `git log -p -U0 --all` on two generated histories (3000 and 300
 #            commits, built deterministically with git fast-import); peak memory for both
 # and prints every ratio against its target. No network is used except Debian's package archive.
-# Environment: BENCH_WORK (default /tmp/secrethook-bench), ONLY (sections), RUNS (tree runs, 3).
+# Environment: BENCH_WORK (default /tmp/secrethook-bench), ONLY (sections), RUNS (tree runs, 3),
+# SECRETHOOK_BIN (use this executable instead of publishing one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_WORK:-/tmp/secrethook-bench}
@@ -47,9 +48,13 @@ if (want tree || want floor) && [ ! -f "$kernel/Makefile" ]; then
   tar -xf "$tarball" -C "$kernel" --strip-components=1
 fi
 
-log "publishing the native binary"
-dotnet publish "$root/src/SecretHook.Cli" -c Release -o "$work/bin" -nologo -v quiet >/dev/null
-bin="$work/bin/secrethook"
+if [ -n "${SECRETHOOK_BIN:-}" ]; then
+  bin=$SECRETHOOK_BIN   # an already published executable (skips the publish)
+else
+  log "publishing the native binary"
+  dotnet publish "$root/src/SecretHook.Cli" -c Release -o "$work/bin" -nologo -v quiet >/dev/null
+  bin="$work/bin/secrethook"
+fi
 iset=$(sed -n 's:.*<IlcInstructionSet[^>]*>\([^<]*\)</IlcInstructionSet>.*:\1:p' "$root/src/SecretHook.Cli/SecretHook.Cli.csproj" | head -n 1)
 
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }'; }
