@@ -60,8 +60,11 @@ iset=$(sed -n 's:.*<IlcInstructionSet[^>]*>\([^<]*\)</IlcInstructionSet>.*:\1:p'
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }'; }
 # hyperfine writes CSV: command,mean,stddev,median,user,system,min,max (seconds)
 median_ms() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.3f", $4 * 1000 }' "$1"; }
+# mean user + system CPU time: less disturbed than wall time when other work shares the machine
+cpu_ms() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.3f", ($5 + $6) * 1000 }' "$1"; }
 
 results=()   # "label|measured|target|verdict"
+cpu=()       # "label|ratio" of CPU times, printed after the targets
 record() { # label, value, target expression for awk (v is the value), shown target
   local verdict
   verdict=$(awk -v v="$2" "BEGIN { print (($3) ? \"ok\" : \"MISSED\") }")
@@ -105,6 +108,8 @@ EOF
     full=$(median_ms "$work/tree.csv" 3)
     record "tree, full pack / rg floor" "$(ratio "$full" "$floor")" "v <= 2.5" "<= 2.5x"
     record "tree, full pack / rg -i -F -f keywords" "$(ratio "$full" "$rgkw")" "v <= 0.8" "<= 0.8x"
+    cpu+=("tree, full pack / rg floor|$(ratio "$(cpu_ms "$work/tree.csv" 3)" "$(cpu_ms "$work/tree.csv" 1)")")
+    cpu+=("tree, full pack / rg -i -F -f keywords|$(ratio "$(cpu_ms "$work/tree.csv" 3)" "$(cpu_ms "$work/tree.csv" 2)")")
     kb=$(peak_kb sh -c "'$bin' scan '$kernel' --no-ignore -q -f json > /dev/null || [ \$? -eq 1 ]")
     record "tree, full pack, peak memory (MB)" "$((kb / 1024))" "v <= 150" "<= 150"
     kb=$(peak_kb sh -c "rg -i -F -c -f '$work/keywords.txt' --no-ignore --hidden '$kernel' > /dev/null || true")
@@ -113,6 +118,7 @@ EOF
   if want floor; then
     one=$(median_ms "$work/tree.csv" "$(want tree && echo 4 || echo 2)")
     record "tree, one HF rule / rg floor" "$(ratio "$one" "$floor")" "v <= 1.2" "<= 1.2x"
+    cpu+=("tree, one HF rule / rg floor|$(ratio "$(cpu_ms "$work/tree.csv" "$(want tree && echo 4 || echo 2)")" "$(cpu_ms "$work/tree.csv" 1)")")
   fi
 fi
 
@@ -141,6 +147,7 @@ EOF
   hyperfine -N --warmup 20 --min-runs 200 --style basic --export-csv "$work/version.csv" \
     -n "AOT hello world" "$hello/bin/hello" -n "rg --version" "rg --version" -n "secrethook --version" "$bin --version"
   record "--version / AOT hello world" "$(ratio "$(median_ms "$work/version.csv" 3)" "$(median_ms "$work/version.csv" 1)")" "v <= 1.5" "<= 1.5x"
+  cpu+=("--version / AOT hello world|$(ratio "$(cpu_ms "$work/version.csv" 3)" "$(cpu_ms "$work/version.csv" 1)")")
 fi
 
 # --- hook ------------------------------------------------------------------------------------------
@@ -149,10 +156,11 @@ if want staged; then
     log "hook latency, one-file commit ($([ $plain = 1 ] && echo 'plain change' || echo 'every added line secret-like'))"
     rm -f "$work/staged-$plain.txt"
     PLAIN=$plain SECRETHOOK_BIN="$bin" SUMMARY="$work/staged-$plain.txt" sh "$root/benchmarks/hook-latency.sh" 400 1 20
-    read -r git_ms staged_ms _ peak < "$work/staged-$plain.txt"
+    read -r git_ms staged_ms _ peak git_cpu staged_cpu < "$work/staged-$plain.txt"
     label=$([ $plain = 1 ] && echo "plain" || echo "secret-like lines")
     record "staged - git diff --cached, ms ($label)" "$(awk -v a="$staged_ms" -v b="$git_ms" 'BEGIN { printf "%.2f", a - b }')" "v <= 5" "<= 5 ms"
     record "staged peak memory, MB ($label)" "$((peak / 1024))" "v <= 30" "<= 30"
+    cpu+=("staged - git diff --cached, CPU ms ($label)|$(awk -v a="$staged_cpu" -v b="$git_cpu" 'BEGIN { printf "%.2f", a - b }')")
   done
 fi
 
@@ -211,6 +219,7 @@ if want commits; then
       -n "secrethook commits --all" "'$bin' commits --all -q -f json > /dev/null || [ \$? -eq 1 ]")
     record "commits --all / git log -p -U0 --all ($count commits)" \
       "$(ratio "$(median_ms "$work/commits-$name.csv" 2)" "$(median_ms "$work/commits-$name.csv" 1)")" "v <= 1.1" "<= 1.1x"
+    cpu+=("commits --all / git log -p -U0 --all ($count commits)|$(ratio "$(cpu_ms "$work/commits-$name.csv" 2)" "$(cpu_ms "$work/commits-$name.csv" 1)")")
     kb=$(cd "$repo" && peak_kb sh -c "'$bin' commits --all -q -f json > /dev/null || [ \$? -eq 1 ]")
     record "commits --all peak memory, MB ($count commits)" "$((kb / 1024))" "v <= 64" "<= 64"
   done
@@ -219,10 +228,18 @@ fi
 # --- summary ---------------------------------------------------------------------------------------
 echo
 echo "== machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $("$bin" --version 2>/dev/null | head -n 1), rg $(rg --version | head -n 1 | cut -d' ' -f2), $(hyperfine --version)"
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $("$bin" --version 2>/dev/null | head -n 1), rg $(rg --version 2>/dev/null | head -n 1 | cut -d' ' -f2), $(hyperfine --version)"
 printf '%-58s %10s %10s  %s\n' "measure" "value" "target" "verdict"
 for r in "${results[@]}"; do
   IFS='|' read -r label value target verdict <<< "$r"
   [ "$target" = "-" ] && verdict=""
   printf '%-58s %10s %10s  %s\n' "$label" "$value" "$target" "$verdict"
 done
+if [ ${#cpu[@]} -gt 0 ]; then
+  echo
+  echo "== the same comparisons in CPU time (user + system, means): work done, whatever else runs"
+  for r in "${cpu[@]}"; do
+    IFS='|' read -r label value <<< "$r"
+    printf '%-58s %10s\n' "$label" "$value"
+  done
+fi

@@ -13,7 +13,8 @@
 # By default every added line holds a secret-like word ("api_key = ..."), the worst case for the
 # generic rule; PLAIN=1 makes the same change without such words, like most commits.
 # SECRETHOOK_BIN uses an already published executable instead of building one (benchmarks/compare.sh
-# does); SUMMARY appends "git_ms staged_ms hook_ms staged_peak_kb" as one line to FILE.
+# does); SUMMARY appends "git_ms staged_ms hook_ms staged_peak_kb git_cpu_ms staged_cpu_ms" (medians of
+# wall time; means of user + system CPU time) as one line to FILE.
 # Needs the .NET SDK, git and hyperfine (installed with apt-get when missing and running as root);
 # the peak memory line needs /usr/bin/time (Debian package 'time').
 set -eu
@@ -100,7 +101,7 @@ if [ -x /usr/bin/time ]; then
 fi
 
 # hyperfine's CSV: command,mean,stddev,median,... (seconds); the medians are compared.
-[ -z "${SUMMARY:-}" ] || awk -F, -v peak="$peak" 'NR > 1 { med[NR] = $4 * 1000 } END { printf "%.3f %.3f %.3f %s\n", med[2], med[4], med[5], peak }' "$work/results.csv" >> "$SUMMARY"
+[ -z "${SUMMARY:-}" ] || awk -F, -v peak="$peak" 'NR > 1 { med[NR] = $4 * 1000; cpu[NR] = ($5 + $6) * 1000 } END { printf "%.3f %.3f %.3f %s %.3f %.3f\n", med[2], med[4], med[5], peak, cpu[2], cpu[4] }' "$work/results.csv" >> "$SUMMARY"
 
 awk -F, 'NR > 1 { name[NR] = $1; mean[NR] = $2 * 1000 } END {
     printf "\n%-45s %10s\n", "command", "mean (ms)";

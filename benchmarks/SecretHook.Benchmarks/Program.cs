@@ -96,6 +96,24 @@ if (args is ["probe", ..])
     var all = BuiltInRules.Load();
     var noNetrc = new Detector(new RuleSet([.. all.Rules.Where(r => r.Id != "netrc-password")], all.GlobalAllowlist));
     var noNetrcScratch = noNetrc.CreateScratch();
+    // Build cost (matters to the commit hook): the pack's keywords, with and without the prefilter.
+    var packKeywords = Enumerable.Range(0, automaton.KeywordCount).Select(automaton.Keyword).ToList();
+    foreach (var withPrefilter in new[] { true, false, true, false })
+    {
+        var sw = Stopwatch.StartNew();
+        var builder = new KeywordAutomatonBuilder();
+        foreach (var k in packKeywords)
+        {
+            builder.Add(k);
+        }
+        // a 2-byte keyword turns the prefilter off (same DFA otherwise, plus one keyword)
+        if (!withPrefilter)
+        {
+            builder.Add("q~");
+        }
+        var built = builder.Build();
+        Console.WriteLine($"build: {sw.Elapsed.TotalMilliseconds:F2} ms (prefilter: {built.Prefilter is not null})");
+    }
     var none = new byte[MatcherBenchmarks.Size];
     Array.Fill(none, (byte)0x80);
     foreach (var (name, text) in new[] { ("no candidate (0x80 bytes)", none), ("sparse", Corpus.Sparse(MatcherBenchmarks.Size)), ("dense", Corpus.Dense(MatcherBenchmarks.Size)) })

@@ -102,7 +102,6 @@ internal sealed class KeywordPrefilter
     /// <summary>The ASCII byte with low nibble <paramref name="l"/> and bits 3–6 <paramref name="m"/>, or -1 (bit 3 disagrees).</summary>
     private static int Join(int l, int m) => ((l >> 3) & 1) == (m & 1) ? (m << 3) | (l & 7) : -1;
 
-    private static double PairFrequency(int l, int m) => Join(l, m) is int c and >= 0 ? Frequency(c) : 0;
 
     /// <summary>Parts per 100,000 → share (the scale of bucket estimates).</summary>
     private const double Scale = 100_000;
@@ -132,15 +131,12 @@ internal sealed class KeywordPrefilter
         // three positions of the summed source frequency of every byte its nibble masks admit — the
         // cross product is what a nibble filter really accepts.
         var rarity = TrigramRarity.Value;
-        var lo = new ushort[BucketCount, Width];
-        var mid = new ushort[BucketCount, Width];
-        var sum = new double[BucketCount, Width];
+        var state = new BucketState();
         var order = Enumerable.Range(0, keywords.Count)
             .Select(id => (id, best: Enumerable.Range(0, keywords[id].Length - Width + 1).Min(o => EstimatedFrequency(rarity, keywords[id], o))))
             .OrderByDescending(t => t.best).ThenBy(t => t.id).Select(t => t.id).ToArray();
         var offsets = new int[keywords.Count];
         var buckets = new int[keywords.Count];
-        var chosen = new HashSet<(uint Code, int Bucket)>();
         foreach (int id in order)
         {
             var kw = keywords[id];
@@ -148,21 +144,14 @@ internal sealed class KeywordPrefilter
             int bestOffset = 0, bestBucket = 0;
             for (int o = 0; o + Width <= kw.Length; o++)
             {
-                uint code = Code(kw, o);
                 double own = TrigramWeight * EstimatedFrequency(rarity, kw, o);
+                int c0 = kw[o] | 0x20, c1 = kw[o + 1] | 0x20, c2 = kw[o + 2] | 0x20;
                 for (int b = 0; b < BucketCount; b++)
                 {
-                    double before = 1, after = 1;
-                    if (!chosen.Contains((code, b)))
-                    {
-                        for (int j = 0; j < Width; j++)
-                        {
-                            int c = kw[o + j] | 0x20;
-                            before *= sum[b, j];
-                            after *= sum[b, j] + Added(lo[b, j], mid[b, j], c);
-                        }
-                    }
-                    double cost = after - before + own;
+                    // A window already in the bucket adds nothing at any position: cost = own.
+                    double s0 = state.Sum[b * Width], s1 = state.Sum[b * Width + 1], s2 = state.Sum[b * Width + 2];
+                    double after = (s0 + state.Added(b * Width, c0)) * (s1 + state.Added(b * Width + 1, c1)) * (s2 + state.Added(b * Width + 2, c2));
+                    double cost = after - s0 * s1 * s2 + own;
                     if (cost < bestCost)
                     {
                         bestCost = cost;
@@ -173,15 +162,13 @@ internal sealed class KeywordPrefilter
             }
             offsets[id] = bestOffset;
             buckets[id] = bestBucket;
-            chosen.Add((Code(kw, bestOffset), bestBucket));
             for (int j = 0; j < Width; j++)
             {
-                int c = kw[bestOffset + j] | 0x20;
-                sum[bestBucket, j] += Added(lo[bestBucket, j], mid[bestBucket, j], c);
-                lo[bestBucket, j] |= (ushort)(1 << Low(c));
-                mid[bestBucket, j] |= (ushort)(1 << Mid(c));
+                state.Admit(bestBucket * Width + j, kw[bestOffset + j] | 0x20);
             }
         }
+        var lo = state.Lo;
+        var mid = state.Mid;
 
         // Nibble masks: bit (bucket % 8) of set (bucket / 8).
         var masks = new Vector256<byte>[2 * Width * 2];
@@ -196,7 +183,7 @@ internal sealed class KeywordPrefilter
                     byte bit = (byte)(1 << (b - set * 8));
                     for (int n = 0; n < 16; n++)
                     {
-                        if ((lo[b, j] & (1 << n)) != 0)
+                        if ((lo[b * Width + j] & (1 << n)) != 0)
                         {
                             loTable[n] |= bit;
                             loTable[n + 16] |= bit;
@@ -204,7 +191,7 @@ internal sealed class KeywordPrefilter
                     }
                     for (int n = 0; n < 16; n++)
                     {
-                        if ((mid[b, j] & (1 << n)) != 0)
+                        if ((mid[b * Width + j] & (1 << n)) != 0)
                         {
                             midTable[n] |= bit;
                             midTable[n + 16] |= bit;
@@ -301,35 +288,75 @@ internal sealed class KeywordPrefilter
         return Math.Min(c, last);
     }
 
-    /// <summary>What admitting folded byte <paramref name="c"/> adds to a position's admitted frequency (the cross product of its masks).</summary>
-    private static double Added(ushort loMask, ushort midMask, int c)
+    /// <summary>
+    /// The greedy assignment's view of the buckets: per (bucket, position) the admitted low nibbles and
+    /// bits 3–6, the summed frequency of the bytes in their cross product, and running row and column
+    /// sums that make "what would admitting this byte add" O(1).
+    /// </summary>
+    private sealed class BucketState
     {
-        int l = Low(c), m = Mid(c);
-        bool newLo = (loMask & (1 << l)) == 0;
-        bool newMid = (midMask & (1 << m)) == 0;
-        double added = 0;
-        if (newLo)
+        internal readonly ushort[] Lo = new ushort[BucketCount * Width];
+        internal readonly ushort[] Mid = new ushort[BucketCount * Width];
+        internal readonly double[] Sum = new double[BucketCount * Width];
+        private readonly double[] _byLow = new double[BucketCount * Width * 16]; // [slot*16 + l] = Σ over admitted m of F(l, m)
+        private readonly double[] _byMid = new double[BucketCount * Width * 16]; // [slot*16 + m] = Σ over admitted l of F(l, m)
+
+        private static readonly double[] Pair = BuildPairs();
+
+        private static double[] BuildPairs()
         {
-            // the new low nibble with every admitted second index, and with the new one
-            for (int n = 0; n < 16; n++)
+            var pair = new double[256];
+            for (int l = 0; l < 16; l++)
             {
-                if ((midMask & (1 << n)) != 0 || n == m)
+                for (int m = 0; m < 16; m++)
                 {
-                    added += PairFrequency(l, n);
+                    int c = Join(l, m);
+                    pair[l * 16 + m] = c >= 0 ? Frequency(c) / Scale : 0;
+                }
+            }
+            return pair;
+        }
+
+        /// <summary>What admitting folded byte <paramref name="c"/> at <paramref name="slot"/> adds to its admitted frequency.</summary>
+        internal double Added(int slot, int c)
+        {
+            int l = Low(c), m = Mid(c);
+            bool newLo = (Lo[slot] & (1 << l)) == 0;
+            bool newMid = (Mid[slot] & (1 << m)) == 0;
+            double added = 0;
+            if (newLo)
+            {
+                // the new low nibble with every admitted second index, and with the new one
+                added += _byLow[slot * 16 + l] + (newMid ? Pair[l * 16 + m] : 0);
+            }
+            if (newMid)
+            {
+                added += _byMid[slot * 16 + m];
+            }
+            return added;
+        }
+
+        internal void Admit(int slot, int c)
+        {
+            Sum[slot] += Added(slot, c);
+            int l = Low(c), m = Mid(c);
+            if ((Lo[slot] & (1 << l)) == 0)
+            {
+                Lo[slot] |= (ushort)(1 << l);
+                for (int n = 0; n < 16; n++)
+                {
+                    _byMid[slot * 16 + n] += Pair[l * 16 + n];
+                }
+            }
+            if ((Mid[slot] & (1 << m)) == 0)
+            {
+                Mid[slot] |= (ushort)(1 << m);
+                for (int n = 0; n < 16; n++)
+                {
+                    _byLow[slot * 16 + n] += Pair[n * 16 + m];
                 }
             }
         }
-        if (newMid)
-        {
-            for (int n = 0; n < 16; n++)
-            {
-                if ((loMask & (1 << n)) != 0)
-                {
-                    added += PairFrequency(n, m);
-                }
-            }
-        }
-        return added / Scale;
     }
 
     /// <summary>
