@@ -9,10 +9,14 @@
 #   4. the installed pre-commit hook     the sh wrapper (SKIP parsing, binary lookup) plus 3
 # and prints the ratio and difference of 3 against 1.
 #
-# Usage: [KEEP=1] [PLAIN=1] benchmarks/hook-latency.sh [FILES] [CHANGED_FILES] [LINES_PER_CHANGED_FILE]
+# Usage: [KEEP=1] [PLAIN=1] [SECRETHOOK_BIN=PATH] [SUMMARY=FILE] benchmarks/hook-latency.sh [FILES] [CHANGED_FILES] [LINES_PER_CHANGED_FILE]
 # By default every added line holds a secret-like word ("api_key = ..."), the worst case for the
 # generic rule; PLAIN=1 makes the same change without such words, like most commits.
-# Needs the .NET SDK, git and hyperfine (installed with apt-get when missing and running as root).
+# SECRETHOOK_BIN uses an already published executable instead of building one (benchmarks/compare.sh
+# does); SUMMARY appends "git_ms staged_ms hook_ms staged_peak_kb git_cpu_ms staged_cpu_ms" (medians of
+# wall time; means of user + system CPU time) as one line to FILE.
+# Needs the .NET SDK, git and hyperfine (installed with apt-get when missing and running as root);
+# the peak memory line needs /usr/bin/time (Debian package 'time').
 set -eu
 
 files=${1:-400}
@@ -29,9 +33,13 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     apt-get install -y -q hyperfine >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q hyperfine >/dev/null; }
 fi
 
-echo "building the native executable..." >&2
-dotnet publish "$root/src/SecretHook.Cli" -c Release -o "$work/bin" -nologo -v quiet >/dev/null
-bin="$work/bin/secrethook"
+if [ -n "${SECRETHOOK_BIN:-}" ]; then
+    bin=$SECRETHOOK_BIN
+else
+    echo "building the native executable..." >&2
+    dotnet publish "$root/src/SecretHook.Cli" -c Release -o "$work/bin" -nologo -v quiet >/dev/null
+    bin="$work/bin/secrethook"
+fi
 [ -x "$bin" ] || { echo "no native executable at $bin" >&2; exit 2; }
 
 echo "creating a repository with $files files..." >&2
@@ -87,9 +95,18 @@ hyperfine -N --warmup 10 --min-runs 100 --export-csv "$work/results.csv" \
     -n "secrethook staged" "$bin staged --quiet" \
     -n "pre-commit hook (sh + secrethook staged)" "env SECRETHOOK_BIN=$bin sh .git/hooks/pre-commit"
 
+peak=0
+if [ -x /usr/bin/time ]; then
+    peak=$(/usr/bin/time -v "$bin" staged --quiet 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { print $2 }')
+fi
+
+# hyperfine's CSV: command,mean,stddev,median,... (seconds); the medians are compared.
+[ -z "${SUMMARY:-}" ] || awk -F, -v peak="$peak" 'NR > 1 { med[NR] = $4 * 1000; cpu[NR] = ($5 + $6) * 1000 } END { printf "%.3f %.3f %.3f %s %.3f %.3f\n", med[2], med[4], med[5], peak, cpu[2], cpu[4] }' "$work/results.csv" >> "$SUMMARY"
+
 awk -F, 'NR > 1 { name[NR] = $1; mean[NR] = $2 * 1000 } END {
     printf "\n%-45s %10s\n", "command", "mean (ms)";
     for (i = 2; i <= NR; i++) printf "%-45s %10.2f\n", name[i], mean[i];
     printf "\nsecrethook staged / git diff --cached: %.2fx (+%.2f ms)\n", mean[4] / mean[2], mean[4] - mean[2];
     printf "pre-commit hook   / git diff --cached: %.2fx (+%.2f ms)\n", mean[5] / mean[2], mean[5] - mean[2];
 }' "$work/results.csv"
+[ "$peak" = 0 ] || echo "secrethook staged peak memory: $((peak / 1024)) MB ($peak KB)"

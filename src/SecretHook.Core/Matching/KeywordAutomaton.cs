@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SecretHook.Core.Matching;
 
@@ -25,6 +26,9 @@ public readonly record struct KeywordHit(int KeywordId, int Start, int End);
 /// here" is a single comparison against <see cref="_firstMatchState"/>. While the automaton sits in its
 /// start state it skips ahead with a vectorised <see cref="SearchValues{T}"/> search for a keyword's
 /// first byte, when that set is small enough for the skip to pay (see <see cref="MaxSkipBytes"/>).
+/// When it is not (the built-in pack), and every keyword is at least three bytes long, searches on an
+/// AVX2 CPU go through <see cref="KeywordPrefilter"/> instead, whose output is identical; the DFA
+/// remains the path for other CPUs and the reference the tests compare against.
 /// </remarks>
 public sealed class KeywordAutomaton
 {
@@ -44,10 +48,14 @@ public sealed class KeywordAutomaton
     private readonly int[] _keywordLength;
     private readonly int _maxKeywordLength;
     private readonly SearchValues<byte>? _startBytes;
+    private readonly KeywordPrefilter? _prefilter;
+    private readonly string[] _keywords;
 
     internal KeywordAutomaton(int[] table, byte[] classOf, int classCount, int firstMatchState,
-        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes)
+        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, KeywordPrefilter? prefilter, string[] keywords)
     {
+        _keywords = keywords;
+        _prefilter = prefilter;
         _table = table;
         _classOf = classOf;
         _classCount = classCount;
@@ -68,6 +76,18 @@ public sealed class KeywordAutomaton
     /// <summary>Whether the vectorised start-state skip is in use.</summary>
     public bool UsesStartSkip => _startBytes is not null;
 
+    /// <summary>
+    /// Whether searches go through the vectorised fingerprint prefilter (keywords that begin with too
+    /// many distinct bytes for the start-state skip, all at least three bytes long, on a CPU with AVX2).
+    /// </summary>
+    public bool UsesPrefilter => _prefilter is not null && Avx2.IsSupported;
+
+    /// <summary>The fingerprint prefilter, when the keywords allow one (tests and benchmarks).</summary>
+    internal KeywordPrefilter? Prefilter => _prefilter;
+
+    /// <summary>Keyword <paramref name="keywordId"/>, folded to lower case (tests and diagnostics).</summary>
+    internal string Keyword(int keywordId) => _keywords[keywordId];
+
     /// <summary>The length in bytes of keyword <paramref name="keywordId"/>.</summary>
     public int KeywordLength(int keywordId) => _keywordLength[keywordId];
 
@@ -77,6 +97,17 @@ public sealed class KeywordAutomaton
     /// Allocates nothing beyond growing <paramref name="hits"/>.
     /// </summary>
     public void FindAll(ReadOnlySpan<byte> haystack, List<KeywordHit> hits)
+    {
+        if (_prefilter is not null && Avx2.IsSupported)
+        {
+            _prefilter.FindAll(haystack, hits);
+            return;
+        }
+        FindAllWithDfa(haystack, hits);
+    }
+
+    /// <summary>The DFA search (with the start-state skip when it is on), whatever the prefilter; the reference for tests.</summary>
+    internal void FindAllWithDfa(ReadOnlySpan<byte> haystack, List<KeywordHit> hits)
     {
         if (_startBytes is null)
         {

@@ -170,9 +170,13 @@ public sealed class KeywordAutomatonBuilder
             ? SearchValues.Create([.. startBytes])
             : null;
 
+        // 6. Without the skip: the fingerprint prefilter, when every keyword is long enough for one.
+        var prefilter = skip is null ? KeywordPrefilter.TryBuild(_keywords) : null;
+
         var lengths = _keywords.Select(k => k.Length).ToArray();
         var automaton = new KeywordAutomaton(table, classOf, classCount, firstMatchIndex * classCount,
-            outputStart, [.. flatOutputs], lengths, skip);
+            outputStart, [.. flatOutputs], lengths, skip, prefilter,
+            [.. _keywords.Select(k => System.Text.Encoding.ASCII.GetString(k))]);
         automaton.AssertInvariants();
         return automaton;
     }

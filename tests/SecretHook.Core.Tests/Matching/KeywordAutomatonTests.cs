@@ -134,7 +134,7 @@ public sealed class KeywordAutomatonTests
             var kw = System.Text.Encoding.ASCII.GetBytes(keywords[round]);
             kw.CopyTo(haystack, length / 2 - kw.Length / 2);
             var hits = new List<KeywordHit>();
-            automaton.FindAll(haystack, hits);
+            automaton.FindAllWithDfa(haystack, hits);
             var naive = Naive(keywords, haystack);
             Assert.Equal(Canonical(naive), hits);
         }

@@ -1,0 +1,572 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SecretHook.Core.Matching;
+
+/// <summary>
+/// The fast path of <see cref="KeywordAutomaton.FindAll"/> for keyword sets whose first bytes are too
+/// varied for the start-state skip (the built-in pack: 322 keywords, 45 distinct first bytes). Every
+/// keyword is represented by one three-byte <em>fingerprint</em> taken from anywhere inside it, chosen
+/// so that the fingerprint is rare in source code. A search runs three stages:
+/// <list type="number">
+/// <item>a Teddy-style vectorised filter (AVX2, 32 positions per step) over packed masks indexed by each
+///   byte's low nibble and by its bits 3–6:
+///   16 buckets of fingerprints, a position passes when its three bytes could belong to one bucket's
+///   fingerprint (3.6% of positions on kernel C and Python, 4% on SDK text);</item>
+/// <item>an exact-or-collision test of the position's three bytes against a 64 Ki-bit hashed bitmap
+///   of the fingerprints (leaves 0.3% on source code; 1% on text full of real keyword hits);</item>
+/// <item>verification: each keyword owning that fingerprint is compared, ASCII case-insensitively, at
+///   the offset its fingerprint has inside it.</item>
+/// </list>
+/// Contract: a stage may say "maybe", never a wrong "no" — the output is exactly the automaton's
+/// (every overlapping occurrence, ordered by end offset, longest keyword first at the same end, then by
+/// keyword id). Hits are found in fingerprint order and inserted into place, which moves each at most
+/// a keyword length back. Design and measurements: docs/DESIGN.md, "Keyword prefilter".
+/// </summary>
+internal sealed class KeywordPrefilter
+{
+    /// <summary>Fingerprint length in bytes; keywords must be at least this long.</summary>
+    internal const int Width = 3;
+
+    /// <summary>Buckets of the vectorised filter: two sets of 8, one bit each per byte lane.</summary>
+    internal const int BucketCount = 16;
+
+    private const int HashBits = 16;
+    private const uint HashMultiplier = 0x9E3779B1u;
+    private const uint LossyFold = 0x202020; // OR 0x20 into each fingerprint byte (see Code)
+
+    // [set * 6 + position * 2 + (0: low nibble, 1: bits 3-6)], each 16 entries repeated in both lanes.
+    private readonly Vector256<byte>[] _masks;
+    private readonly uint[] _bitmap;
+    private readonly uint[] _slotCode;   // 0 = empty (a code always has 0x20 bits set, so never 0)
+    private readonly int[] _slotStart;   // [_slotStart[s], _slotEnd[s]): the slot's range in _entryId/_entryOffset
+    private readonly int[] _slotEnd;
+    private readonly int[] _entryId;
+    private readonly int[] _entryOffset;
+    private readonly byte[][] _keywords; // folded exactly (ASCII letters lower-case)
+    private readonly int _slotMask;
+
+    private KeywordPrefilter(Vector256<byte>[] masks, uint[] bitmap, uint[] slotCode, int[] slotStart, int[] slotEnd,
+        int[] entryId, int[] entryOffset, byte[][] keywords)
+    {
+        _masks = masks;
+        _bitmap = bitmap;
+        _slotCode = slotCode;
+        _slotStart = slotStart;
+        _slotEnd = slotEnd;
+        _entryId = entryId;
+        _entryOffset = entryOffset;
+        _keywords = keywords;
+        _slotMask = slotCode.Length - 1;
+    }
+
+    /// <summary>The chosen fingerprint offset of each keyword (for tests and the design notes).</summary>
+    internal int[] FingerprintOffsets { get; private init; } = [];
+
+    /// <summary>The bucket of each keyword's fingerprint (for tests and the design notes).</summary>
+    internal int[] Buckets { get; private init; } = [];
+
+    /// <summary>
+    /// How often each byte value occurs in source code once OR-ed with 0x20 (the lossy fold the filter
+    /// applies), per 100,000 bytes, for the four high nibbles an ASCII byte can have after that fold
+    /// (2, 3, 6, 7; rows) and each low nibble (columns). Measured on 8 MB of Linux 6.1 .c/.h files and
+    /// 8 MB of scikit-learn .py files (benchmarks/README.md); 0x20 counts spaces and NULs, 0x2A newlines
+    /// and '*', 0x29 tabs and ')', 0x7F '_'. Used only to choose fingerprints: a wrong guess costs speed,
+    /// never a match.
+    /// </summary>
+    private static ReadOnlySpan<ushort> SourceFrequency =>
+    [
+        20710, 29, 669, 348, 1, 37, 84, 78, 990, 2796, 3518, 57, 1394, 599, 907, 270,
+        1271, 581, 465, 270, 223, 208, 169, 99, 173, 115, 361, 441, 88, 850, 292, 7,
+        196, 4193, 902, 2586, 2426, 6613, 1869, 1119, 1181, 4036, 55, 541, 2525, 1984, 3603, 3040,
+        2058, 190, 4251, 4341, 4923, 1658, 765, 497, 941, 620, 127, 371, 95, 370, 9, 3808,
+    ];
+
+    private static int Row(int hi) => hi switch { 2 => 0, 3 => 1, 6 => 2, _ => 3 };
+
+    /// <summary>Source frequency of folded byte <paramref name="c"/> (0 for values folded text never holds).</summary>
+    private static double Frequency(int c) => (c >> 4) is 2 or 3 or 6 or 7 && c < 0x80 ? SourceFrequency[Row(c >> 4) * 16 + (c & 15)] + 1 : 0;
+
+    /// <summary>The filter's first index of a folded byte: its low nibble.</summary>
+    private static int Low(int c) => c & 15;
+
+    /// <summary>
+    /// The filter's second index: bits 3–6. For letters it takes four values (a–g, h–o, p–w, x–z)
+    /// where the high nibble takes two, which measured 23% fewer stage-1 candidates (docs/DESIGN.md).
+    /// </summary>
+    private static int Mid(int c) => (c >> 3) & 15;
+
+    /// <summary>The ASCII byte with low nibble <paramref name="l"/> and bits 3–6 <paramref name="m"/>, or -1 (bit 3 disagrees).</summary>
+    private static int Join(int l, int m) => ((l >> 3) & 1) == (m & 1) ? (m << 3) | (l & 7) : -1;
+
+
+    /// <summary>Parts per 100,000 → share (the scale of bucket estimates).</summary>
+    private const double Scale = 100_000;
+
+    /// <summary>
+    /// Builds the prefilter for keywords already folded to lower case, or returns null when a keyword
+    /// is shorter than <see cref="Width"/> or contains a non-ASCII byte.
+    /// </summary>
+    internal static KeywordPrefilter? TryBuild(IReadOnlyList<byte[]> keywords)
+    {
+        if (keywords.Count == 0)
+        {
+            return null;
+        }
+        foreach (var k in keywords)
+        {
+            if (k.Length < Width || k.AsSpan().ContainsAnyInRange((byte)0x80, (byte)0xFF))
+            {
+                return null;
+            }
+        }
+
+        // Greedy assignment, hardest keyword first (the one whose rarest window is most common): each
+        // keyword takes the (window, bucket) pair with the least cost, where cost = how much the
+        // bucket's estimated stage-1 pass rate grows + TrigramWeight × the window's own estimated
+        // frequency (what stage 2 lets through). A bucket's pass-rate estimate is the product over the
+        // three positions of the summed source frequency of every byte its nibble masks admit — the
+        // cross product is what a nibble filter really accepts.
+        var rarity = TrigramRarity.Value;
+        var state = new BucketState();
+        var order = Enumerable.Range(0, keywords.Count)
+            .Select(id => (id, best: Enumerable.Range(0, keywords[id].Length - Width + 1).Min(o => EstimatedFrequency(rarity, keywords[id], o))))
+            .OrderByDescending(t => t.best).ThenBy(t => t.id).Select(t => t.id).ToArray();
+        var offsets = new int[keywords.Count];
+        var buckets = new int[keywords.Count];
+        foreach (int id in order)
+        {
+            var kw = keywords[id];
+            double bestCost = double.MaxValue;
+            int bestOffset = 0, bestBucket = 0;
+            for (int o = 0; o + Width <= kw.Length; o++)
+            {
+                double own = TrigramWeight * EstimatedFrequency(rarity, kw, o);
+                int c0 = kw[o] | 0x20, c1 = kw[o + 1] | 0x20, c2 = kw[o + 2] | 0x20;
+                for (int b = 0; b < BucketCount; b++)
+                {
+                    // A window already in the bucket adds nothing at any position: cost = own.
+                    double s0 = state.Sum[b * Width], s1 = state.Sum[b * Width + 1], s2 = state.Sum[b * Width + 2];
+                    double after = (s0 + state.Added(b * Width, c0)) * (s1 + state.Added(b * Width + 1, c1)) * (s2 + state.Added(b * Width + 2, c2));
+                    double cost = after - s0 * s1 * s2 + own;
+                    if (cost < bestCost)
+                    {
+                        bestCost = cost;
+                        bestOffset = o;
+                        bestBucket = b;
+                    }
+                }
+            }
+            offsets[id] = bestOffset;
+            buckets[id] = bestBucket;
+            for (int j = 0; j < Width; j++)
+            {
+                state.Admit(bestBucket * Width + j, kw[bestOffset + j] | 0x20);
+            }
+        }
+        var lo = state.Lo;
+        var mid = state.Mid;
+
+        // Nibble masks: bit (bucket % 8) of set (bucket / 8).
+        var masks = new Vector256<byte>[2 * Width * 2];
+        for (int set = 0; set < 2; set++)
+        {
+            for (int j = 0; j < Width; j++)
+            {
+                var loTable = new byte[32];
+                var midTable = new byte[32];
+                for (int b = set * 8; b < set * 8 + 8; b++)
+                {
+                    byte bit = (byte)(1 << (b - set * 8));
+                    for (int n = 0; n < 16; n++)
+                    {
+                        if ((lo[b * Width + j] & (1 << n)) != 0)
+                        {
+                            loTable[n] |= bit;
+                            loTable[n + 16] |= bit;
+                        }
+                    }
+                    for (int n = 0; n < 16; n++)
+                    {
+                        if ((mid[b * Width + j] & (1 << n)) != 0)
+                        {
+                            midTable[n] |= bit;
+                            midTable[n + 16] |= bit;
+                        }
+                    }
+                }
+                masks[set * 6 + j * 2] = Vector256.Create(loTable);
+                masks[set * 6 + j * 2 + 1] = Vector256.Create(midTable);
+            }
+        }
+
+        // Bitmap and the fingerprint → keywords table (open addressing, load factor <= 1/4).
+        var bitmap = new uint[(1 << HashBits) / 32];
+        var byCode = new Dictionary<uint, List<int>>();
+        for (int id = 0; id < keywords.Count; id++)
+        {
+            uint code = Code(keywords[id], offsets[id]);
+            uint h = Hash(code);
+            bitmap[h >> 5] |= 1u << (int)(h & 31);
+            if (!byCode.TryGetValue(code, out var list))
+            {
+                byCode[code] = list = [];
+            }
+            list.Add(id);
+        }
+        int slots = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, byCode.Count * 4));
+        var slotCode = new uint[slots];
+        var slotStart = new int[slots];
+        var slotEnd = new int[slots];
+        var entryId = new List<int>();
+        var entryOffset = new List<int>();
+        foreach (var (code, ids) in byCode)
+        {
+            int s = (int)(Hash(code) & (uint)(slots - 1));
+            while (slotCode[s] != 0)
+            {
+                s = (s + 1) & (slots - 1);
+            }
+            slotCode[s] = code;
+            slotStart[s] = entryId.Count;
+            foreach (int id in ids)
+            {
+                entryId.Add(id);
+                entryOffset.Add(offsets[id]);
+            }
+            slotEnd[s] = entryId.Count;
+        }
+        return new KeywordPrefilter(masks, bitmap, slotCode, slotStart, slotEnd, [.. entryId], [.. entryOffset], [.. keywords])
+        {
+            FingerprintOffsets = offsets,
+            Buckets = buckets,
+        };
+    }
+
+    /// <summary>
+    /// Weight of a window's own frequency against the growth of its bucket's pass rate. Stage 2 and
+    /// verification cost several times what a stage-1 candidate does; 4 measured best among 0, 1, 4
+    /// (docs/DESIGN.md).
+    /// </summary>
+    private const double TrigramWeight = 4;
+
+    /// <summary>
+    /// Rank of each of <see cref="SourceTrigrams"/>' trigrams (as fingerprint codes), built once.
+    /// </summary>
+    private static readonly Lazy<Dictionary<uint, int>> TrigramRarity = new(() =>
+    {
+        var table = SourceTrigrams.ByFrequency;
+        var ranks = new Dictionary<uint, int>(table.Length / Width);
+        for (int r = 0; r * Width < table.Length; r++)
+        {
+            ranks.TryAdd(Code(table, r * Width), r);
+        }
+        return ranks;
+    });
+
+    /// <summary>
+    /// The estimated share of source-code positions holding the window at <paramref name="offset"/>:
+    /// for one of the <see cref="SourceTrigrams"/>, interpolated geometrically between the first's and
+    /// the last's share by rank; otherwise the product of the byte frequencies, capped at the last's.
+    /// </summary>
+    private static double EstimatedFrequency(Dictionary<uint, int> ranks, byte[] kw, int offset)
+    {
+        const double first = SourceTrigrams.FirstPpm / 1e6, last = SourceTrigrams.LastPpm / 1e6;
+        if (ranks.TryGetValue(Code(kw, offset), out int rank))
+        {
+            return first * Math.Pow(last / first, rank / (double)(ranks.Count - 1));
+        }
+        double c = 1;
+        for (int j = 0; j < Width; j++)
+        {
+            int b = kw[offset + j] | 0x20;
+            c *= Frequency(b) / Scale;
+        }
+        return Math.Min(c, last);
+    }
+
+    /// <summary>
+    /// The greedy assignment's view of the buckets: per (bucket, position) the admitted low nibbles and
+    /// bits 3–6, the summed frequency of the bytes in their cross product, and running row and column
+    /// sums that make "what would admitting this byte add" O(1).
+    /// </summary>
+    private sealed class BucketState
+    {
+        internal readonly ushort[] Lo = new ushort[BucketCount * Width];
+        internal readonly ushort[] Mid = new ushort[BucketCount * Width];
+        internal readonly double[] Sum = new double[BucketCount * Width];
+        private readonly double[] _byLow = new double[BucketCount * Width * 16]; // [slot*16 + l] = Σ over admitted m of F(l, m)
+        private readonly double[] _byMid = new double[BucketCount * Width * 16]; // [slot*16 + m] = Σ over admitted l of F(l, m)
+
+        private static readonly double[] Pair = BuildPairs();
+
+        private static double[] BuildPairs()
+        {
+            var pair = new double[256];
+            for (int l = 0; l < 16; l++)
+            {
+                for (int m = 0; m < 16; m++)
+                {
+                    int c = Join(l, m);
+                    pair[l * 16 + m] = c >= 0 ? Frequency(c) / Scale : 0;
+                }
+            }
+            return pair;
+        }
+
+        /// <summary>What admitting folded byte <paramref name="c"/> at <paramref name="slot"/> adds to its admitted frequency.</summary>
+        internal double Added(int slot, int c)
+        {
+            int l = Low(c), m = Mid(c);
+            bool newLo = (Lo[slot] & (1 << l)) == 0;
+            bool newMid = (Mid[slot] & (1 << m)) == 0;
+            double added = 0;
+            if (newLo)
+            {
+                // the new low nibble with every admitted second index, and with the new one
+                added += _byLow[slot * 16 + l] + (newMid ? Pair[l * 16 + m] : 0);
+            }
+            if (newMid)
+            {
+                added += _byMid[slot * 16 + m];
+            }
+            return added;
+        }
+
+        internal void Admit(int slot, int c)
+        {
+            Sum[slot] += Added(slot, c);
+            int l = Low(c), m = Mid(c);
+            if ((Lo[slot] & (1 << l)) == 0)
+            {
+                Lo[slot] |= (ushort)(1 << l);
+                for (int n = 0; n < 16; n++)
+                {
+                    _byMid[slot * 16 + n] += Pair[l * 16 + n];
+                }
+            }
+            if ((Mid[slot] & (1 << m)) == 0)
+            {
+                Mid[slot] |= (ushort)(1 << m);
+                for (int n = 0; n < 16; n++)
+                {
+                    _byLow[slot * 16 + n] += Pair[n * 16 + m];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fingerprint code of three bytes: little-endian, each OR-ed with 0x20. Two bytes that are
+    /// equal ASCII case-insensitively have equal codes (case differs only in bit 0x20); unequal bytes
+    /// can share one (<c>'_'</c> and DEL), which only lets a stage say "maybe".
+    /// </summary>
+    private static uint Code(ReadOnlySpan<byte> bytes, int offset) =>
+        (uint)(bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16) | LossyFold;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Hash(uint code) => (code * HashMultiplier) >> (32 - HashBits);
+
+    /// <summary>Appends every occurrence, in the automaton's order. <paramref name="vectorised"/> false forces the scalar filter (tests).</summary>
+    internal void FindAll(ReadOnlySpan<byte> haystack, List<KeywordHit> hits, bool vectorised = true)
+    {
+        int n = haystack.Length;
+        int first = hits.Count;
+        int i = 0;
+        if (vectorised && Avx2.IsSupported && n >= 32 + Width)
+        {
+            i = FilterAvx2(haystack, hits, first);
+        }
+        for (; i + Width <= n; i++)
+        {
+            Check(haystack, i, first, hits);
+        }
+    }
+
+    /// <summary>
+    /// How many positions of <paramref name="haystack"/> pass stage 1 (the nibble filter) and stage 2
+    /// (the hashed bitmap); for the benchmarks and the design notes.
+    /// </summary>
+    internal (long Stage1, long Stage2, long Exact) CountCandidates(ReadOnlySpan<byte> haystack, Dictionary<uint, int>? exactByCode = null)
+    {
+        long s1 = 0, s2 = 0, s3 = 0;
+        for (int p = 0; p + Width <= haystack.Length; p++)
+        {
+            bool pass = true;
+            for (int j = 0; j < Width && pass; j++)
+            {
+                int c = haystack[p + j] | 0x20;
+                int set = 0;
+                byte any = 0;
+                for (; set < 2; set++)
+                {
+                    any |= (byte)(_masks[set * 6 + j * 2].GetElement(Low(c)) & _masks[set * 6 + j * 2 + 1].GetElement(Mid(c)));
+                }
+                pass = any != 0;
+            }
+            // The per-position test above ORs the two sets per byte, which is looser than the filter
+            // (AND over positions within a set); recompute exactly.
+            if (pass)
+            {
+                pass = false;
+                for (int set = 0; set < 2 && !pass; set++)
+                {
+                    int acc = 0xFF;
+                    for (int j = 0; j < Width; j++)
+                    {
+                        int c = haystack[p + j] | 0x20;
+                        acc &= _masks[set * 6 + j * 2].GetElement(Low(c)) & _masks[set * 6 + j * 2 + 1].GetElement(Mid(c));
+                    }
+                    pass = acc != 0;
+                }
+            }
+            if (pass)
+            {
+                s1++;
+                uint h = Hash(Code(haystack, p));
+                if ((_bitmap[h >> 5] & (1u << (int)(h & 31))) != 0)
+                {
+                    s2++;
+                    uint code = Code(haystack, p);
+                    int slot = (int)(h & (uint)_slotMask);
+                    while (_slotCode[slot] != 0 && _slotCode[slot] != code)
+                    {
+                        slot = (slot + 1) & _slotMask;
+                    }
+                    if (_slotCode[slot] == code)
+                    {
+                        s3++;
+                        if (exactByCode is not null)
+                        {
+                            exactByCode[code] = exactByCode.GetValueOrDefault(code) + 1;
+                        }
+                    }
+                }
+            }
+        }
+        return (s1, s2, s3);
+    }
+
+    /// <summary>Runs the vectorised filter over every position whose 32-byte loads fit; returns the first position not examined.</summary>
+    private int FilterAvx2(ReadOnlySpan<byte> haystack, List<KeywordHit> hits, int first)
+    {
+        ref byte text = ref MemoryMarshal.GetReference(haystack);
+        var m = _masks;
+        Vector256<byte> a0l = m[0], a0h = m[1], a1l = m[2], a1h = m[3], a2l = m[4], a2h = m[5];
+        Vector256<byte> b0l = m[6], b0h = m[7], b1l = m[8], b1h = m[9], b2l = m[10], b2h = m[11];
+        var fold = Vector256.Create((byte)0x20);
+        var nibble = Vector256.Create((byte)0x0F);
+        ref uint bitmap = ref MemoryMarshal.GetArrayDataReference(_bitmap);
+        int n = haystack.Length;
+        int i = 0;
+        // + 1: a candidate's code is read as four bytes (the fourth is masked off).
+        for (; i + 32 + Width <= n; i += 32)
+        {
+            var v0 = Vector256.LoadUnsafe(ref text, (nuint)i) | fold;
+            var v1 = Vector256.LoadUnsafe(ref text, (nuint)(i + 1)) | fold;
+            var v2 = Vector256.LoadUnsafe(ref text, (nuint)(i + 2)) | fold;
+            var l0 = v0 & nibble;
+            var h0 = Vector256.ShiftRightLogical(v0.AsUInt16(), 3).AsByte() & nibble; // bits 3-6
+            var l1 = v1 & nibble;
+            var h1 = Vector256.ShiftRightLogical(v1.AsUInt16(), 3).AsByte() & nibble; // bits 3-6
+            var l2 = v2 & nibble;
+            var h2 = Vector256.ShiftRightLogical(v2.AsUInt16(), 3).AsByte() & nibble; // bits 3-6
+            var a = Avx2.Shuffle(a0l, l0) & Avx2.Shuffle(a0h, h0)
+                & Avx2.Shuffle(a1l, l1) & Avx2.Shuffle(a1h, h1)
+                & Avx2.Shuffle(a2l, l2) & Avx2.Shuffle(a2h, h2);
+            var b = Avx2.Shuffle(b0l, l0) & Avx2.Shuffle(b0h, h0)
+                & Avx2.Shuffle(b1l, l1) & Avx2.Shuffle(b1h, h1)
+                & Avx2.Shuffle(b2l, l2) & Avx2.Shuffle(b2h, h2);
+            uint candidates = ~Vector256.Equals(a | b, Vector256<byte>.Zero).ExtractMostSignificantBits();
+            while (candidates != 0)
+            {
+                int p = i + BitOperations.TrailingZeroCount(candidates);
+                candidates &= candidates - 1;
+                uint code = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold;
+                uint h = Hash(code);
+                if ((Unsafe.Add(ref bitmap, h >> 5) & (1u << (int)(h & 31))) != 0)
+                {
+                    Verify(haystack, p, code, h, first, hits);
+                }
+            }
+        }
+        return i;
+    }
+
+    /// <summary>Stages 2 and 3 at position <paramref name="p"/> (which has <see cref="Width"/> bytes after it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Check(ReadOnlySpan<byte> haystack, int p, int first, List<KeywordHit> hits)
+    {
+        uint code = Code(haystack, p);
+        uint h = Hash(code);
+        if ((_bitmap[h >> 5] & (1u << (int)(h & 31))) != 0)
+        {
+            Verify(haystack, p, code, h, first, hits);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Verify(ReadOnlySpan<byte> haystack, int p, uint code, uint h, int first, List<KeywordHit> hits)
+    {
+        int s = (int)(h & (uint)_slotMask);
+        while (_slotCode[s] != code)
+        {
+            if (_slotCode[s] == 0)
+            {
+                return; // a bitmap collision
+            }
+            s = (s + 1) & _slotMask;
+        }
+        for (int e = _slotStart[s]; e < _slotEnd[s]; e++)
+        {
+            int id = _entryId[e];
+            var kw = _keywords[id];
+            int start = p - _entryOffset[e];
+            if (start < 0 || start + kw.Length > haystack.Length || !EqualsFolded(haystack.Slice(start, kw.Length), kw))
+            {
+                continue;
+            }
+            Insert(hits, first, new KeywordHit(id, start, start + kw.Length));
+        }
+    }
+
+    private static bool EqualsFolded(ReadOnlySpan<byte> text, byte[] keyword)
+    {
+        for (int j = 0; j < keyword.Length; j++)
+        {
+            int b = text[j];
+            if ((uint)(b - 'A') <= 'Z' - 'A')
+            {
+                b |= 0x20;
+            }
+            if (b != keyword[j])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Inserts <paramref name="hit"/> at its place among the hits from index <paramref name="first"/> on.</summary>
+    private static void Insert(List<KeywordHit> hits, int first, KeywordHit hit)
+    {
+        hits.Add(hit);
+        var span = CollectionsMarshal.AsSpan(hits);
+        int k = span.Length - 1;
+        while (k > first && Before(hit, span[k - 1]))
+        {
+            span[k] = span[k - 1];
+            k--;
+        }
+        span[k] = hit;
+    }
+
+    /// <summary>The automaton's order: end offset, then longer first (earlier start), then keyword id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Before(KeywordHit a, KeywordHit b) =>
+        a.End != b.End ? a.End < b.End : a.Start != b.Start ? a.Start < b.Start : a.KeywordId < b.KeywordId;
+
+}
