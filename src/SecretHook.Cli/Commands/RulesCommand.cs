@@ -22,9 +22,10 @@ public static class RulesCommand
             cmd.Command("import-gitleaks", import =>
             {
                 import.Description = "Convert a gitleaks configuration (.gitleaks.toml) into .secrethook.yaml: YAML on standard output, what could not be converted on standard error.";
-                var file = import.Argument("FILE", "The gitleaks TOML file.").IsRequired();
+                // No IsRequired(): McMaster builds its validation attribute by reflection, which native AOT trims.
+                var file = import.Argument("FILE", "The gitleaks TOML file.");
                 import.HelpOption("-h|--help");
-                import.OnExecute(() => ImportGitleaks(file.Value!, env));
+                import.OnExecute(() => ImportGitleaks(file.Value ?? throw new UsageException("give the gitleaks configuration file (e.g. .gitleaks.toml)"), env));
             });
             cmd.OnExecute(() =>
             {

@@ -129,7 +129,7 @@ public sealed class ConfigFileTests
                 ".secrethook.yaml:7:16: 'max-file-size' must be a size in bytes, or with K, M or G (e.g. 1048576, 512K, 10M; at most 2G)",
                 ".secrethook.yaml:12:34: rule acme-key: invalid regex: InsufficientClosingParentheses at offset 21",
                 ".secrethook.yaml:14:5: rule acme-key: unknown key 'severity' (expected one of: …)",
-                ".secrethook.yaml:15:1: unknown key 'bogus' (expected one of: rules, disable, extend, allowlist, max-file-size)",
+                ".secrethook.yaml:15:1: unknown key 'bogus' (expected one of: rules, disable, extend, allowlist, max-file-size, compatible-markers)",
             ],
             // The rule schema's key list belongs to patterns/SCHEMA.md; only its presence is pinned here.
             Lines(r.Stderr).Select(l => l.Contains("rule acme-key: unknown key", StringComparison.Ordinal)

@@ -152,9 +152,11 @@ public sealed class HistoryTests
         repo.Write("a.txt", "a\n");
         repo.CommitAll("base");
 
-        var result = repo.Secrethook(["commits", "--", revision]);
-
+        // As an argument it is refused; after '--' it is a path, which git never reads as an option.
+        var result = repo.Secrethook(["commits", revision]);
         Assert.Equal(2, result.ExitCode);
+        var asPath = repo.Secrethook(["commits", "HEAD", "--", revision]);
+        Assert.Equal(0, asPath.ExitCode);
         Assert.False(File.Exists(Path.Combine(repo.Root, "pwned.txt")));
     }
 

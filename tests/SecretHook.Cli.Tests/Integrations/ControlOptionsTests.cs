@@ -31,11 +31,12 @@ public sealed class ControlOptionsTests
         using var repo = new GitTestRepo();
         repo.Write("old/a.py", $"t = \"{Token}\"\n");
         repo.Git("add", "-A");
-        repo.GitIn(repo.Root, "-c", "user.name=Alice", "commit", "-q", "-m", "old", "--date", "2020-01-01T00:00:00Z");
+        var old = new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = "2020-01-01T00:00:00Z", ["GIT_COMMITTER_DATE"] = "2020-01-01T00:00:00Z" };
+        Assert.Equal(0, GitTestRepo.GitAllowingFailure(repo.Root, null, old, "-c", "user.name=Alice", "commit", "-q", "-m", "old").ExitCode);
         repo.Write("new/b.py", $"t = \"{Other}\"\n");
         repo.Git("add", "-A");
         repo.GitIn(repo.Root, "-c", "user.name=Bob", "commit", "-q", "-m", "new");
-        List<string> Files(params string[] args) => [.. GitTestRepo.Findings(repo.Secrethook(["commits", .. args, "-f", "json"])).Select(f => f.File)];
+        List<string> Files(params string[] args) => [.. GitTestRepo.Findings(repo.Secrethook(["commits", "-f", "json", .. args])).Select(f => f.File)];
         Assert.Equal(["new/b.py", "old/a.py"], Files("--all").Order());
         Assert.Equal(["new/b.py"], Files("--all", "--since", "2023-01-01"));
         Assert.Equal(["old/a.py"], Files("--all", "--until", "2021-01-01"));

@@ -14,7 +14,7 @@ public sealed class OwnOutputTests
     public void Reports_baselines_and_ignore_files_saved_in_the_tree_are_not_findings()
     {
         using var repo = new GitTestRepo();
-        repo.Write("app/settings.py", $"HF_TOKEN = \"{TestSecrets.HuggingFace(831)}\"\nDB_PASSWORD = \"Zq81vLm3Tn0pWx47Rk2Y\"\n");
+        repo.Write("app/settings.py", $"HF_TOKEN = \"{TestSecrets.HuggingFace(831)}\"\nDB_PASSWORD = \"{TestSecrets.Draw("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 10, 834)}{TestSecrets.Draw("0123456789", 4, 835)}{TestSecrets.Draw("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789", 10, 836)}\"\n");
         repo.Write("src/api.ts", $"const keys = [\"{TestSecrets.HuggingFace(832)}\", \"{TestSecrets.HuggingFace(833)}\"];\n");
         var first = repo.Secrethook(["scan", "-f", "json"]);
         Assert.Equal(1, first.ExitCode);
