@@ -10,6 +10,23 @@ namespace SecretHook.Cli.Infrastructure;
 /// </summary>
 public static class OutputFile
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Pending = new();
+
+    /// <summary>Deletes the temporary files of writes still under way (called when a signal ends the process).</summary>
+    public static void DiscardPending()
+    {
+        foreach (var temp in Pending.Keys)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     /// <summary>Why <paramref name="fullPath"/> cannot be written, or null when it can.</summary>
     public static string? Check(string fullPath)
     {
@@ -44,6 +61,7 @@ public static class OutputFile
         }
         string dir = Path.GetDirectoryName(fullPath)!;
         string temp = Path.Combine(dir, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Pending[temp] = true;
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -55,6 +73,7 @@ public static class OutputFile
         }
         finally
         {
+            Pending.TryRemove(temp, out _);
             if (File.Exists(temp))
             {
                 File.Delete(temp);

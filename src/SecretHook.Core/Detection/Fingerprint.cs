@@ -13,7 +13,7 @@ public static class Fingerprint
     /// <summary>Computes the fingerprint of <paramref name="secret"/> found by <paramref name="ruleId"/> in <paramref name="file"/>.</summary>
     public static string Compute(string ruleId, string file, string secret)
     {
-        string path = file.Replace('\\', '/');
+        string path = file;
         var input = Encoding.UTF8.GetBytes($"{ruleId}\0{path}\0{secret}");
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input, hash);

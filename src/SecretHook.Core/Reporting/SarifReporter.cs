@@ -177,14 +177,14 @@ public sealed class SarifReporter(string toolVersion, string? informationUri = n
     }
 
     /// <summary>
-    /// A relative path as a URI reference: backslashes become <c>/</c>, and every byte of its UTF-8
+    /// A relative path as a URI reference: every byte of its UTF-8
     /// form outside the unreserved set (<c>A-Z a-z 0-9 - . _ ~</c>) and <c>/</c> is percent-encoded, so
     /// a space, <c>%</c>, <c>#</c>, <c>?</c> or a leading <c>name:</c> (which would read as a scheme)
     /// cannot change the reference's meaning.
     /// </summary>
     public static string ToUriReference(string path)
     {
-        var bytes = Encoding.UTF8.GetBytes(path.Replace('\\', '/'));
+        var bytes = Encoding.UTF8.GetBytes(path);
         var sb = new StringBuilder(bytes.Length + 8);
         foreach (byte b in bytes)
         {

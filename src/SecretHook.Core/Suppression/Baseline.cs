@@ -44,7 +44,7 @@ public sealed class Baseline
         var byFingerprint = new SortedDictionary<string, BaselineEntry>(StringComparer.Ordinal);
         foreach (var f in findings)
         {
-            byFingerprint.TryAdd(f.Fingerprint, new BaselineEntry(f.Fingerprint, f.RuleId, f.File.Replace('\\', '/'), SecretHash(f.RuleId, f.Secret)));
+            byFingerprint.TryAdd(f.Fingerprint, new BaselineEntry(f.Fingerprint, f.RuleId, f.File, SecretHash(f.RuleId, f.Secret)));
         }
         return new Baseline([.. byFingerprint.Values]);
     }
@@ -133,7 +133,7 @@ public sealed class Baseline
                     error = $"findings[{i}]: expected an object with a string 'fingerprint'";
                     return null;
                 }
-                entries.Add(new BaselineEntry(fp.GetString()!.Replace('\\', '/'), Str(item, "ruleId"), Str(item, "file"), Str(item, "secretHash")));
+                entries.Add(new BaselineEntry(fp.GetString()!, Str(item, "ruleId"), Str(item, "file"), Str(item, "secretHash")));
                 i++;
             }
             entries.Sort((a, b) => string.CompareOrdinal(a.Fingerprint, b.Fingerprint));

@@ -19,8 +19,9 @@ public sealed record IgnoreFileLoadResult(IgnoreFile? File, IReadOnlyList<RuleLo
 /// (<c>path:rule-id:hash</c>, see <see cref="Fingerprint"/>), so every suppression is a reviewable line
 /// in a diff and none names a line number that moves. Syntax: one fingerprint per line, optionally
 /// followed by whitespace and a <c>#</c> comment; lines starting with <c>#</c> and blank lines are
-/// ignored; CRLF line ends and backslashes in the path are tolerated (paths are compared with forward
-/// slashes); anything else is an error reported as <c>file:line:col</c>.
+/// ignored; CRLF line ends are tolerated; paths are compared exactly (a backslash is an ordinary
+/// character of a Linux file name, as in <c>a\b.txt</c>); anything else is an error reported as
+/// <c>file:line:col</c>.
 /// </summary>
 public sealed partial class IgnoreFile
 {
@@ -74,7 +75,7 @@ public sealed partial class IgnoreFile
                     "not a fingerprint: expected PATH:RULE-ID:HASH (16 hex digits), optionally followed by ' # comment'"));
                 continue;
             }
-            string path = m.Groups["path"].Value.Replace('\\', '/');
+            string path = m.Groups["path"].Value;
             if (path.StartsWith("./", StringComparison.Ordinal))
             {
                 path = path[2..];
