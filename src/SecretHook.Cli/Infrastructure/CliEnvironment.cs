@@ -9,7 +9,7 @@ public sealed class CliEnvironment
 {
     /// <summary>Creates an environment from explicit parts.</summary>
     public CliEnvironment(Stream stdin, Stream stdout, TextWriter stderr, string workingDirectory,
-        Func<string, string?> getVariable, bool stdoutIsTerminal = false)
+        Func<string, string?> getVariable, bool stdoutIsTerminal = false, bool stderrIsTerminal = false)
     {
         Stdin = stdin;
         Stdout = stdout;
@@ -17,6 +17,7 @@ public sealed class CliEnvironment
         WorkingDirectory = workingDirectory;
         GetVariable = getVariable;
         StdoutIsTerminal = stdoutIsTerminal;
+        StderrIsTerminal = stderrIsTerminal;
     }
 
     /// <summary>Standard input.</summary>
@@ -37,6 +38,9 @@ public sealed class CliEnvironment
     /// <summary>Whether standard output is an interactive terminal (colour is used only then).</summary>
     public bool StdoutIsTerminal { get; }
 
+    /// <summary>Whether standard error is an interactive terminal (the progress line is shown only then).</summary>
+    public bool StderrIsTerminal { get; }
+
     /// <summary>The process's real environment.</summary>
     public static CliEnvironment FromConsole() => new(
         Console.OpenStandardInput(),
@@ -44,7 +48,8 @@ public sealed class CliEnvironment
         new StreamWriter(Console.OpenStandardError()) { AutoFlush = true },
         Directory.GetCurrentDirectory(),
         Environment.GetEnvironmentVariable,
-        !Console.IsOutputRedirected);
+        !Console.IsOutputRedirected,
+        !Console.IsErrorRedirected);
 
     /// <summary>Resolves <paramref name="path"/> against <see cref="WorkingDirectory"/>.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, WorkingDirectory);

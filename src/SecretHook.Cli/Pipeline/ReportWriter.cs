@@ -60,7 +60,7 @@ public static class ReportWriter
             // A hook names every file it did not scan; a tree scan leaves out binary files (images,
             // archives), which would drown the rest.
             bool hook = settings.Targets.Count == 0 && !settings.Stdin;
-            foreach (var s in outcome.Skipped.Where(s => hook || s.Reason != "binary"))
+            foreach (var s in outcome.Skipped.Where(s => hook || settings.Verbose || s.Reason is not ("binary" or Sources.DirectorySource.GitIgnored)))
             {
                 err.WriteLine($"{CliApp.Name}: skipped {Escape(s.Path)}: {s.Reason}");
             }

@@ -72,13 +72,16 @@ public sealed class ScanPipeline : IScanSink
     {
         var clock = Stopwatch.StartNew();
         var pipeline = new ScanPipeline(settings);
-        try
+        using (var progress = settings.Progress && env is not null ? new ProgressLine(pipeline, env.Stderr, clock) : null)
         {
-            source.Run(pipeline);
-        }
-        finally
-        {
-            pipeline.Drain();
+            try
+            {
+                source.Run(pipeline);
+            }
+            finally
+            {
+                pipeline.Drain();
+            }
         }
         var outcome = pipeline.Outcome(clock.Elapsed);
         if (settings.Verify && env is not null && outcome.Findings.Count > 0)
@@ -207,6 +210,60 @@ public sealed class ScanPipeline : IScanSink
     }
 
     private long _files, _bytes;
+
+    /// <summary>
+    /// "secrethook: 1234 files, 56.7 MiB, 120 MiB/s" on standard error, redrawn every 250 ms once a scan
+    /// has run for half a second, and erased when it ends, so it never mixes with the report.
+    /// </summary>
+    private sealed class ProgressLine : IDisposable
+    {
+        private readonly ScanPipeline _pipeline;
+        private readonly TextWriter _stderr;
+        private readonly Stopwatch _clock;
+        private readonly Timer _timer;
+        private readonly Lock _gate = new();
+        private bool _shown;
+        private bool _done;
+
+        public ProgressLine(ScanPipeline pipeline, TextWriter stderr, Stopwatch clock)
+        {
+            _pipeline = pipeline;
+            _stderr = stderr;
+            _clock = clock;
+            _timer = new Timer(_ => Draw(), null, 500, 250);
+        }
+
+        private void Draw()
+        {
+            lock (_gate)
+            {
+                if (_done)
+                {
+                    return;
+                }
+                long files = Interlocked.Read(ref _pipeline._files), bytes = Interlocked.Read(ref _pipeline._bytes);
+                double mib = bytes / (1024.0 * 1024);
+                double rate = mib / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+                _stderr.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\r\u001b[Ksecrethook: {files} files, {mib:0.0} MiB, {rate:0} MiB/s"));
+                _stderr.Flush();
+                _shown = true;
+            }
+        }
+
+        public void Dispose()
+        {
+            _timer.Dispose();
+            lock (_gate)
+            {
+                _done = true;
+                if (_shown)
+                {
+                    _stderr.Write("\r\u001b[K");
+                    _stderr.Flush();
+                }
+            }
+        }
+    }
 
     /// <summary>Reads files into a pooled buffer and runs the detector; one per thread.</summary>
     private sealed class Worker(ScanPipeline owner) : IDisposable

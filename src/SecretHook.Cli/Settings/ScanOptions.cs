@@ -85,6 +85,9 @@ public sealed record RawOptions
     /// <summary><c>--exit-code</c>.</summary>
     public string? ExitCode { get; init; }
 
+    /// <summary><c>--verbose</c>.</summary>
+    public bool Verbose { get; init; }
+
     /// <summary><c>--verify</c>.</summary>
     public bool Verify { get; init; }
 
@@ -106,7 +109,7 @@ public sealed class ScanOptions
 
     private readonly CommandArgument? _paths;
     private readonly CommandOption? _include, _exclude, _noIgnore, _threads, _maxSize, _rules, _config,
-        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _exitCode, _verify, _verifyTimeout, _onlyVerified;
+        _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _exitCode, _verbose, _verify, _verifyTimeout, _onlyVerified;
 
     private ScanOptions(CommandLineApplication cmd, OptionGroups groups)
     {
@@ -134,6 +137,7 @@ public sealed class ScanOptions
             _noColor = cmd.Option("--no-color", "Never use colour (colour is used only on a terminal, and never when NO_COLOR is set).", CommandOptionType.NoValue);
             _noRedact = cmd.Option("--no-redact", "Show secrets in full. Off by default: reports show the first 4 characters.", CommandOptionType.NoValue);
             _exitCode = cmd.Option("--exit-code <N>", "The exit code when findings are reported (default 1; 0 for report-only jobs). Errors are always 2.", CommandOptionType.SingleValue);
+            _verbose = cmd.Option("-v|--verbose", "List every file not scanned and why (ignored by .gitignore, binary, too large, not a regular file).", CommandOptionType.NoValue);
             _quiet = cmd.Option("-q|--quiet", "Print findings only: no advice section, no summary or skipped-file lines on standard error.", CommandOptionType.NoValue);
         }
         if (groups.HasFlag(OptionGroups.Suppression))
@@ -171,6 +175,7 @@ public sealed class ScanOptions
         Baseline = _baseline?.Value(),
         ReportStale = _reportStale?.HasValue() == true,
         ExitCode = _exitCode?.Value(),
+        Verbose = _verbose?.HasValue() == true,
         Verify = _verify?.HasValue() == true,
         VerifyTimeout = _verifyTimeout?.Value(),
         OnlyVerified = _onlyVerified?.HasValue() == true,

@@ -91,6 +91,12 @@ public sealed record ScanSettings
     /// <summary>The exit code when findings remain (<c>--exit-code</c>; default 1).</summary>
     public int FindingsExitCode { get; init; } = 1;
 
+    /// <summary><c>--verbose</c>: name every file not scanned, with the reason.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Show a progress line on standard error (a terminal, and not <c>--quiet</c>).</summary>
+    public bool Progress { get; init; }
+
     /// <summary><c>--quiet</c>.</summary>
     public bool Quiet { get; init; }
 

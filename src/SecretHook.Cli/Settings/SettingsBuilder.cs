@@ -212,6 +212,8 @@ public static class SettingsBuilder
             Redact = !raw.NoRedact,
             Quiet = raw.Quiet,
             FindingsExitCode = findingsExit,
+            Verbose = raw.Verbose && !raw.Quiet,
+            Progress = env.StderrIsTerminal && !raw.Quiet && string.IsNullOrEmpty(env.GetVariable("CI")),
             ReportStale = raw.ReportStale,
             Warnings = warnings,
             InlineMarkers = config.InlineMarkers,

@@ -18,6 +18,9 @@ namespace SecretHook.Cli.Sources;
 /// </summary>
 public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) : IScanSource
 {
+    /// <summary>The skip reason of a file .gitignore excludes (listed with <c>--verbose</c>).</summary>
+    public const string GitIgnored = "ignored by .gitignore (--no-ignore scans it)";
+
     /// <inheritdoc />
     public void Run(IScanSink sink)
     {
@@ -34,6 +37,14 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             }
             IEnumerable<string> relative = (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath) : null)
                 ?? Walk(target, sink);
+            if (settings.Verbose && !settings.NoIgnore && settings.InWorkTree
+                && GitListing(target.FullPath, ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]) is { } ignored)
+            {
+                foreach (var rel in ignored)
+                {
+                    sink.Skip(CanonicalPath.Join(target.Given, rel), GitIgnored);
+                }
+            }
             foreach (var rel in relative)
             {
                 if (!Selected(rel, includeHits, excludeHits))
@@ -100,13 +111,13 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
     /// are not ignored), relative to it; null when git cannot list them (not a work tree, git absent).
     /// Deleted files, submodules and links are left to the reader, which checks each entry's type.
     /// </summary>
-    private List<string>? GitListing(string directory)
+    private List<string>? GitListing(string directory, string[]? command = null)
     {
         ProcessResult result;
         try
         {
             result = new GitRunner(env, directory).TryRun(
-                ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
+                command ?? ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
         }
         catch (GitException)
         {
