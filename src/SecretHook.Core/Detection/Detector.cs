@@ -99,6 +99,97 @@ public sealed class Detector
     /// <summary>Scans <paramref name="chunk"/> and appends its findings to <paramref name="output"/>.</summary>
     public void Scan(in Chunk chunk, DetectorScratch scratch, List<Finding> output)
     {
+        int direct = output.Count;
+        ScanDirect(chunk, scratch, output);
+        if (DecodeDepth > 0)
+        {
+            ScanEncoded(chunk, scratch, output, direct, 1);
+        }
+    }
+
+    /// <summary>
+    /// How many levels of encoding (<see cref="EncodedText"/>: base64, percent-encoding, escapes) are
+    /// looked through; 0 turns decoding off. Default 2: base64 inside a percent-encoded URL, say.
+    /// </summary>
+    public int DecodeDepth { get; init; } = 2;
+
+    /// <summary>
+    /// Scans what the encoded stretches of <paramref name="chunk"/> decode to and reports each finding at
+    /// the encoded text's position (<see cref="Finding.Decoded"/> says how it was encoded; the encoded
+    /// text is what the printed line masks). A decoded secret already reported directly is not repeated.
+    /// </summary>
+    private void ScanEncoded(in Chunk chunk, DetectorScratch scratch, List<Finding> output, int directFrom, int depth)
+    {
+        var data = chunk.Content.Span;
+        var spans = scratch.Encoded;
+        spans.Clear();
+        EncodedText.Find(data, spans);
+        if (spans.Count == 0)
+        {
+            return;
+        }
+        int directTo = output.Count;
+        var child = scratch.Child ??= CreateScratch();
+        var found = new List<Finding>();
+        foreach (var span in spans.ToArray())
+        {
+            found.Clear();
+            var inner = new Chunk(span.Decoded, chunk.Path, 1, null, chunk.Commit, chunk.DisplayPath);
+            ScanDirect(inner, child, found);
+            if (depth < DecodeDepth)
+            {
+                ScanEncoded(inner, child, found, 0, depth + 1);
+            }
+            foreach (var f in found)
+            {
+                bool known = false;
+                for (int k = directFrom; k < directTo && !known; k++)
+                {
+                    // The same secret found written plainly in this chunk, where it stands.
+                    // An escaped line decodes whole: the rule's plain finding on it is the same credential.
+                    known = output[k].RuleId == f.RuleId && output[k].Line == chunk.FileLine(data[..span.Start].Count((byte)'\n'))
+                        && (span.Kind != "base64" || output[k].Secret == f.Secret);
+                }
+                if (!known)
+                {
+                    output.Add(AtEncodedSpan(chunk, data, span, f));
+                }
+            }
+        }
+    }
+
+    /// <summary><paramref name="f"/>, found in the decoded text of <paramref name="span"/>, placed at the encoded text.</summary>
+    private Finding AtEncodedSpan(in Chunk chunk, ReadOnlySpan<byte> data, EncodedSpan span, Finding f)
+    {
+        int lineIndex = data[..span.Start].Count((byte)'\n');
+        int lineStart = data[..span.Start].LastIndexOf((byte)'\n') + 1;
+        int column = Encoding.UTF8.GetCharCount(data[lineStart..span.Start]) + 1;
+        int endLineIndex = lineIndex + data[span.Start..span.End].Count((byte)'\n');
+        int endLineStart = data[..span.End].LastIndexOf((byte)'\n') + 1;
+        int endColumn = Encoding.UTF8.GetCharCount(data[endLineStart..span.End]) + 1;
+        var (from, to) = SnippetRange(data, lineStart, span.Start);
+        int maskStart = Encoding.UTF8.GetCharCount(data[from..span.Start]);
+        int maskLength = Encoding.UTF8.GetCharCount(data[span.Start..Math.Max(span.Start, Math.Min(span.End, to))]);
+        return f with
+        {
+            File = chunk.Path,
+            Line = chunk.FileLine(lineIndex),
+            Column = column,
+            EndLine = chunk.FileLine(endLineIndex),
+            EndColumn = endColumn,
+            LineText = Encoding.UTF8.GetString(data[from..to]),
+            Fingerprint = Fingerprint.Compute(f.RuleId, chunk.Path, f.Secret),
+            Commit = chunk.Commit,
+            SnippetOffset = maskStart,
+            SecretSpans = [new TextSpan(maskStart, maskLength)],
+            DisplayFile = chunk.DisplayPath ?? chunk.Path,
+            InlineAllowed = f.InlineAllowed || LineHasMarker(data, lineStart),
+            Decoded = f.Decoded is { } inner ? $"{span.Kind}+{inner}" : span.Kind,
+        };
+    }
+
+    private void ScanDirect(in Chunk chunk, DetectorScratch scratch, List<Finding> output)
+    {
         var data = chunk.Content.Span;
         scratch.Reset();
         Automaton.FindAll(data, scratch.Hits);

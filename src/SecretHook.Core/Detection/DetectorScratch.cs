@@ -24,6 +24,8 @@ public sealed class DetectorScratch
     internal List<Detector.Window> Windows { get; } = [];
     internal List<Detector.RawMatch> Matches { get; } = [];
     internal List<Detector.RawMatch> Masks { get; } = [];
+    internal List<EncodedSpan> Encoded { get; } = [];
+    internal DetectorScratch? Child { get; set; }
 
     internal Span<char> Chars(int length)
     {

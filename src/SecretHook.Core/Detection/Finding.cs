@@ -48,6 +48,9 @@ public sealed record Finding(
         init => _displayFile = value;
     }
 
+    /// <summary>How the secret was encoded where it was found (<c>base64</c>, <c>percent</c>, <c>escape</c>, or nested as <c>base64+percent</c>); null when it was written plainly.</summary>
+    public string? Decoded { get; init; }
+
     /// <summary>Whether the finding's line carries an inline allow marker (such as <c>secrethook:allow</c>).</summary>
     public bool InlineAllowed { get; init; }
 

@@ -57,6 +57,10 @@ public sealed class JsonReporter : IReporter
         {
             w.WriteString("structure", f.Structure == StructureVerdict.Valid ? "valid" : "invalid");
         }
+        if (f.Decoded is { } decoded)
+        {
+            w.WriteString("decoded", decoded);
+        }
         f.Verification?.WriteJsonProperties(w);
         if (f.Commit is { } c)
         {

@@ -28,6 +28,7 @@ public sealed class TextReporter : IReporter
             foreach (var f in group)
             {
                 string where = $"{f.Line}:{f.Column}";
+                string decodedNote = f.Decoded is { } how ? $"  {c.Dim($"[decoded from {how}]")}" : "";
                 string commit = f.Commit is { } ci ? $"  {c.Dim($"commit {ci.ShortSha} \"{Sanitize(ci.Subject)}\"")}" : "";
                 string structure = f.Structure switch
                 {
@@ -35,7 +36,7 @@ public sealed class TextReporter : IReporter
                     StructureVerdict.Invalid => $"  {c.Dim("[structure does not check out: likely a sample]")}",
                     _ => "",
                 };
-                w.WriteLine($"  {c.Yellow(where.PadRight(8))} {c.Red(f.RuleId)}  {f.Description}{structure}{commit}");
+                w.WriteLine($"  {c.Yellow(where.PadRight(8))} {c.Red(f.RuleId)}  {f.Description}{structure}{decodedNote}{commit}");
                 string line = options.Redact ? Redaction.RedactLine(f) : f.LineText;
                 w.WriteLine($"  {"",8} {c.Dim(Sanitize(line.Trim()))}");
                 if (!options.Redact)

@@ -76,7 +76,7 @@ public sealed class SarifReporterTests
     [Theory]
     [InlineData("src/app.py", "src/app.py")]
     [InlineData("dir with space/a b.txt", "dir%20with%20space/a%20b.txt")]
-    [InlineData(@"win\style\path.txt", "win/style/path.txt")]
+    [InlineData(@"a\b.txt", "a%5Cb.txt")] // a backslash is part of a Linux file name
     [InlineData("c:colon/x", "c%3Acolon/x")]
     [InlineData("100%/#hash?q.txt", "100%25/%23hash%3Fq.txt")]
     [InlineData("ünï/日本.txt", "%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC.txt")]

@@ -1,0 +1,82 @@
+using System.Text;
+using SecretHook.Core.Detection;
+using SecretHook.Core.Rules;
+
+namespace SecretHook.Core.Tests.Detection;
+
+/// <summary>
+/// Secrets hidden by an encoding are found at the encoded text's position and say how they were
+/// encoded; decoding is bounded; binary base64 (images) and plain identifiers are left alone.
+/// </summary>
+public sealed class EncodedTextTests
+{
+    private static readonly Detector Engine = new(BuiltInRules.Load());
+
+    private static string Token(int seed)
+    {
+        var r = new Random(seed);
+        const string a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        return "hf" + "_" + new string([.. Enumerable.Range(0, 34).Select(_ => a[r.Next(a.Length)])]);
+    }
+
+    private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
+
+    public static TheoryData<string, string, int> Encoded()
+    {
+        string t = Token(1);
+        return new TheoryData<string, string, int>
+        {
+            { $"Authorization: basic {B64("x-access-token:" + t)}", "base64", 22 },
+            { $"echo {B64(t)} | base64 -d", "base64", 6 },
+            { $"value: {B64(t).TrimEnd('=').Replace('+', '-').Replace('/', '_')}", "base64", 8 },
+            { $"url = \"https://x/?auth=Bearer%20hf%5F{t[3..]}\"", "percent", 1 },
+            { $"token = \"hf\\u005f{t[3..]}\"", "escape", 1 },
+            { $"x = '\\x68\\x66\\x5f{t[3..]}'", "escape", 1 },
+            { $"<p>&#104;&#x66;&#95;{t[3..]}</p>", "escape", 1 },
+            { $"kubectl create secret --from-literal=t=$(echo {B64(B64(t))} | base64 -d | base64 -d)", "base64+base64", 47 },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Encoded))]
+    public void A_token_behind_an_encoding_is_found_where_the_encoded_text_is(string line, string kind, int column)
+    {
+        var f = Assert.Single(Engine.ScanText("first line\n" + line + "\n"), x => x.RuleId == "huggingface-user-token");
+        Assert.Equal(Token(1), f.Secret);
+        Assert.Equal(kind, f.Decoded);
+        Assert.Equal(2, f.Line);
+        Assert.Equal(column, f.Column);
+        Assert.DoesNotContain(Token(1)[3..], SecretHook.Core.Reporting.Redaction.RedactLine(f), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_token_is_reported_once_not_again_as_decoded()
+    {
+        string t = Token(2);
+        var found = Engine.ScanText($"auth=Bearer%20{t}\n");
+        Assert.Null(Assert.Single(found).Decoded);
+    }
+
+    [Theory]
+    [InlineData("img = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='")]
+    [InlineData("some_long_identifier_name_without_digits = other_long_identifier_name")]
+    [InlineData("url = 'https://example.com/search?q=hello%20world&lang=en'")]
+    public void Binary_data_identifiers_and_plain_escapes_stay_quiet(string line) => Assert.Empty(Engine.ScanText(line));
+
+    [Fact]
+    public void Decoding_is_bounded_on_a_huge_base64_blob()
+    {
+        // 8 MB of base64 text that decodes to printable text: the decoding budget stops at 256 KiB.
+        var blob = B64(new string('a', 6 * 1024 * 1024));
+        var spans = new List<EncodedSpan>();
+        EncodedText.Find(Encoding.ASCII.GetBytes(blob), spans);
+        Assert.True(spans.Sum(s => s.Decoded.Length) <= EncodedText.MaxDecodedBytesPerChunk + EncodedText.MaxRun);
+    }
+
+    [Fact]
+    public void Decoding_can_be_turned_off()
+    {
+        var off = new Detector(BuiltInRules.Load()) { DecodeDepth = 0 };
+        Assert.DoesNotContain(off.ScanText($"echo {B64(Token(3))} | base64 -d"), f => f.RuleId == "huggingface-user-token");
+    }
+}
