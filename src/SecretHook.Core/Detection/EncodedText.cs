@@ -32,9 +32,6 @@ public static class EncodedText
     /// <summary>The longest run or line decoded (longer ones are data, not a credential).</summary>
     public const int MaxRun = 4096;
 
-    private static readonly SearchValues<byte> Base64Chars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8);
-
     private static readonly SearchValues<byte> EscapeStarts = SearchValues.Create("%\\&"u8);
 
     /// <summary>Appends the decodable spans of <paramref name="data"/> to <paramref name="output"/>.</summary>
@@ -45,19 +42,54 @@ public static class EncodedText
         FindEscapedLines(data, output, ref budget);
     }
 
+    private static readonly bool[] IsBase64Char = BuildTable();
+
+    private static bool[] BuildTable()
+    {
+        var table = new bool[256];
+        foreach (byte b in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8)
+        {
+            table[b] = true;
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// Runs of at least <see cref="MinBase64Run"/> base64 characters, found Boyer-Moore style: when the
+    /// byte <c>MinBase64Run - 1</c> ahead is not a base64 character no run that long can start before
+    /// it, so source code (short identifiers between operators) is crossed in strides of 20 bytes rather
+    /// than byte by byte.
+    /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
+        var table = IsBase64Char;
         int i = 0;
-        while (i < data.Length && budget > 0)
+        while (i + MinBase64Run <= data.Length && budget > 0)
         {
-            int start = data[i..].IndexOfAny(Base64Chars);
-            if (start < 0)
+            int probe = i + MinBase64Run - 1;
+            if (!table[data[probe]])
             {
-                return;
+                i = probe + 1;
+                continue;
             }
-            start += i;
-            int len = data[start..].IndexOfAnyExcept(Base64Chars);
-            int end = len < 0 ? data.Length : start + len;
+            // Walk back from the probe. A non-base64 byte before it means no run of MinBase64Run can
+            // start at or before that byte: probe again from just after it (each byte is read at most
+            // about twice). Reaching i means data[i..probe] is a run long enough: extend it forward.
+            int start = probe;
+            while (start > i && table[data[start - 1]])
+            {
+                start--;
+            }
+            if (start > i)
+            {
+                i = start;
+                continue;
+            }
+            int end = probe + 1;
+            while (end < data.Length && table[data[end]])
+            {
+                end++;
+            }
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
             for (int p = 0; p < 2 && end < data.Length && data[end] == '='; p++)
             {
@@ -163,7 +195,7 @@ public static class EncodedText
             int lineEnd = nl < 0 ? data.Length : at + nl;
             i = lineEnd + 1;
             var line = data[lineStart..lineEnd];
-            if (line.Length > MaxRun)
+            if (line.Length > MaxRun || !HasEscape(line[(at - lineStart)..]))
             {
                 continue;
             }
@@ -176,6 +208,38 @@ public static class EncodedText
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> holds an escape that decodes to a printable ASCII character —
+    /// checked on the bytes, so the many lines of C and shell with a <c>%</c>, <c>\</c> or <c>&amp;</c> that
+    /// escapes nothing (<c>printf("%s\n")</c>, <c>a &amp;&amp; b</c>) cost no allocation.
+    /// </summary>
+    private static bool HasEscape(ReadOnlySpan<byte> text)
+    {
+        for (int k = text.IndexOfAny(EscapeStarts); k >= 0 && k < text.Length; )
+        {
+            var rest = text[k..];
+            bool found = rest[0] switch
+            {
+                // URL encoders write upper-case hex (%3D, %5F); printf's %2d, %4x are not escapes.
+                (byte)'%' => rest.Length >= 3 && rest[1] is >= (byte)'2' and <= (byte)'7' && IsUpperHex(rest[2]),
+                (byte)'\\' => rest.Length >= 4 && ((rest[1] == 'x' && rest[2] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[3]))
+                    || (rest.Length >= 6 && rest[1] == 'u' && rest[2] == '0' && rest[3] == '0' && rest[4] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[5]))),
+                _ => rest.Length >= 4 && rest[1] == '#',
+            };
+            if (found)
+            {
+                return true;
+            }
+            int next = text[(k + 1)..].IndexOfAny(EscapeStarts);
+            k = next < 0 ? -1 : k + 1 + next;
+        }
+        return false;
+    }
+
+    private static bool IsUpperHex(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'A' and <= (byte)'F');
+
+    private static bool IsHex(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F');
+
     /// <summary>The line with its escapes decoded, or null when it holds none that decode to ASCII.</summary>
     internal static (byte[]? Decoded, string Kind) Unescape(ReadOnlySpan<byte> line)
     {
@@ -186,7 +250,7 @@ public static class EncodedText
         for (int k = 0; k < text.Length; k++)
         {
             char c = text[k];
-            if (c == '%' && k + 2 < text.Length && Hex(text.AsSpan(k + 1, 2), out int pv) && pv is >= 0x20 and < 0x7F)
+            if (c == '%' && k + 2 < text.Length && !char.IsAsciiLetterLower(text[k + 2]) && Hex(text.AsSpan(k + 1, 2), out int pv) && pv is >= 0x20 and < 0x7F)
             {
                 sb.Append((char)pv);
                 k += 2;
