@@ -215,7 +215,7 @@ public static class EncodedText
     /// </summary>
     private static bool HasEscape(ReadOnlySpan<byte> text)
     {
-        for (int k = text.IndexOfAny(EscapeStarts); k >= 0 && k < text.Length; )
+        for (int k = text.IndexOfAny(EscapeStarts); k >= 0 && k < text.Length;)
         {
             var rest = text[k..];
             bool found = rest[0] switch
