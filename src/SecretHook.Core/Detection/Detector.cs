@@ -131,7 +131,8 @@ public sealed class Detector
         int directTo = output.Count;
         var child = scratch.Child ??= CreateScratch();
         var found = new List<Finding>();
-        foreach (var span in spans.ToArray())
+        // The child scratch has its own list, so the recursion below does not touch this one.
+        foreach (var span in spans)
         {
             found.Clear();
             var inner = new Chunk(span.Decoded, chunk.Path, 1, null, chunk.Commit, chunk.DisplayPath);
@@ -140,6 +141,12 @@ public sealed class Detector
             {
                 ScanEncoded(inner, child, found, 0, depth + 1);
             }
+            if (found.Count == 0)
+            {
+                continue;
+            }
+            int lineIndex = data[..span.Start].Count((byte)'\n');
+            int line = chunk.FileLine(lineIndex);
             foreach (var f in found)
             {
                 bool known = false;
@@ -147,21 +154,20 @@ public sealed class Detector
                 {
                     // The same secret found written plainly in this chunk, where it stands.
                     // An escaped line decodes whole: the rule's plain finding on it is the same credential.
-                    known = output[k].RuleId == f.RuleId && output[k].Line == chunk.FileLine(data[..span.Start].Count((byte)'\n'))
+                    known = output[k].RuleId == f.RuleId && output[k].Line == line
                         && (span.Kind != "base64" || output[k].Secret == f.Secret);
                 }
                 if (!known)
                 {
-                    output.Add(AtEncodedSpan(chunk, data, span, f));
+                    output.Add(AtEncodedSpan(chunk, data, span, lineIndex, f));
                 }
             }
         }
     }
 
     /// <summary><paramref name="f"/>, found in the decoded text of <paramref name="span"/>, placed at the encoded text.</summary>
-    private Finding AtEncodedSpan(in Chunk chunk, ReadOnlySpan<byte> data, EncodedSpan span, Finding f)
+    private Finding AtEncodedSpan(in Chunk chunk, ReadOnlySpan<byte> data, EncodedSpan span, int lineIndex, Finding f)
     {
-        int lineIndex = data[..span.Start].Count((byte)'\n');
         int lineStart = data[..span.Start].LastIndexOf((byte)'\n') + 1;
         int column = Encoding.UTF8.GetCharCount(data[lineStart..span.Start]) + 1;
         int endLineIndex = lineIndex + data[span.Start..span.End].Count((byte)'\n');
