@@ -5,6 +5,24 @@ using SecretHook.Core.Detection;
 using SecretHook.Core.Matching;
 using SecretHook.Core.Rules;
 
+if (args is ["loop", string corpusName, ..])
+{
+    // For a profiler (perf record with DOTNET_PerfMapEnabled=1): the whole detector over one corpus, repeatedly.
+    int repeat = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50;
+    var text = corpusName == "dense" ? Corpus.Dense(MatcherBenchmarks.Size) : Corpus.Sparse(MatcherBenchmarks.Size);
+    var detector = new Detector(BuiltInRules.Load());
+    var scratch = detector.CreateScratch();
+    var findings = new List<Finding>();
+    var sw = Stopwatch.StartNew();
+    for (int r = 0; r < repeat; r++)
+    {
+        findings.Clear();
+        detector.Scan(new Chunk(text, "x"), scratch, findings);
+    }
+    Console.WriteLine($"{corpusName}: {repeat * (text.Length / 1048576.0) / sw.Elapsed.TotalSeconds:F0} MB/s, {findings.Count} findings");
+    return;
+}
+
 if (args is ["probe-rules", ..])
 {
     // Where the detector's time goes on the dense corpus: each keyword hit's line window (±512 bytes,
@@ -96,6 +114,10 @@ if (args is ["probe", ..])
     var all = BuiltInRules.Load();
     var noNetrc = new Detector(new RuleSet([.. all.Rules.Where(r => r.Id != "netrc-password")], all.GlobalAllowlist));
     var noNetrcScratch = noNetrc.CreateScratch();
+    // The detector without decoding, and the encoded-text finder alone (what decoding costs).
+    var plain = new Detector(all) { DecodeDepth = 0 };
+    var plainScratch = plain.CreateScratch();
+    var encoded = new List<EncodedSpan>();
     // Build cost (matters to the commit hook): the pack's keywords, with and without the prefilter.
     var packKeywords = Enumerable.Range(0, automaton.KeywordCount).Select(automaton.Keyword).ToList();
     foreach (var withPrefilter in new[] { true, false, true, false })
@@ -137,6 +159,9 @@ if (args is ["probe", ..])
             ("dfa", () => { hits.Clear(); automaton.FindAllWithDfa(text, hits); }),
             ("detector", () => { findings.Clear(); detector.Scan(new Chunk(text, "x"), scratch, findings); }),
             ("detector w/o netrc", () => { findings.Clear(); noNetrc.Scan(new Chunk(text, "x"), noNetrcScratch, findings); }),
+            ("detector no decode", () => { findings.Clear(); plain.Scan(new Chunk(text, "x"), plainScratch, findings); }),
+            ("encoded-text find", () => { encoded.Clear(); EncodedText.Find(text, encoded); }),
+            ("base64 run search", () => { for (int at = EncodedText.NextRunStart(text, 0); at >= 0; at = EncodedText.NextRunStart(text, at + EncodedText.MinBase64Run)) { } }),
         })
         {
             double best = double.MaxValue;

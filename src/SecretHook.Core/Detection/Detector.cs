@@ -131,6 +131,9 @@ public sealed class Detector
         int directTo = output.Count;
         var child = scratch.Child ??= CreateScratch();
         var found = new List<Finding>();
+        // Spans come in two increasing runs (base64, then escaped lines): the line count is carried
+        // forward from the previous span and restarts only when a span starts before it.
+        int countedTo = 0, countedLines = 0;
         // The child scratch has its own list, so the recursion below does not touch this one.
         foreach (var span in spans)
         {
@@ -145,7 +148,13 @@ public sealed class Detector
             {
                 continue;
             }
-            int lineIndex = data[..span.Start].Count((byte)'\n');
+            if (span.Start < countedTo)
+            {
+                countedTo = countedLines = 0;
+            }
+            countedLines += data[countedTo..span.Start].Count((byte)'\n');
+            countedTo = span.Start;
+            int lineIndex = countedLines;
             int line = chunk.FileLine(lineIndex);
             foreach (var f in found)
             {
@@ -241,10 +250,16 @@ public sealed class Detector
         return findings;
     }
 
+    /// <summary>
+    /// One window per triggered rule and stretch of text: the bytes its regex sees (from the start of
+    /// the hit's line, so anchors and boundaries see what precedes) and where the regex starts looking
+    /// (the rule's <see cref="Rule.WindowBefore"/>). Overlapping windows of one rule merge.
+    /// </summary>
     private void CollectWindows(ReadOnlySpan<byte> data, DetectorScratch scratch)
     {
         var starts = scratch.WindowStart;
         var ends = scratch.WindowEnd;
+        var froms = scratch.WindowFrom;
         foreach (var hit in scratch.Hits)
         {
             int lineFloor = Math.Max(0, hit.Start - LineWindow);
@@ -252,15 +267,19 @@ public sealed class Detector
             int lineWs = nl < 0 ? lineFloor : lineFloor + nl + 1;
             foreach (int r in _rulesByKeyword[hit.KeywordId])
             {
-                int ws = lineWs, we;
-                if (_rules[r].Multiline)
+                var rule = _rules[r];
+                int ws, we, from;
+                if (rule.Multiline)
                 {
-                    ws = MultilineStart(data, hit.Start);
-                    we = Math.Min(data.Length, hit.End + MultilineWindow);
+                    ws = rule.WindowBefore is 0 ? lineWs : MultilineStart(data, hit.Start, rule.WindowBefore ?? MultilineWindowBefore);
+                    we = Math.Min(data.Length, hit.End + (rule.WindowAfter ?? MultilineWindow));
+                    from = ws;
                 }
                 else
                 {
-                    int ceiling = Math.Min(data.Length, hit.End + LineWindow);
+                    ws = lineWs;
+                    from = rule.WindowBefore is { } before ? Math.Max(lineWs, hit.Start - before) : lineWs;
+                    int ceiling = Math.Min(data.Length, hit.End + (rule.WindowAfter ?? LineWindow));
                     int e = data[hit.End..ceiling].IndexOf((byte)'\n');
                     we = e < 0 ? ceiling : hit.End + e;
                 }
@@ -273,31 +292,33 @@ public sealed class Detector
                     // Overlaps the open window. A longer keyword ending later can start earlier, so
                     // the start may move back as well as the end forward.
                     starts[r] = Math.Min(starts[r], ws);
+                    froms[r] = Math.Min(froms[r], from);
                     ends[r] = Math.Max(ends[r], we);
                     continue;
                 }
                 else
                 {
-                    scratch.Windows.Add(new Window(r, starts[r], ends[r]));
+                    scratch.Windows.Add(new Window(r, starts[r], ends[r], froms[r]));
                 }
                 starts[r] = ws;
+                froms[r] = from;
                 ends[r] = we;
             }
         }
         foreach (int r in scratch.Touched)
         {
-            scratch.Windows.Add(new Window(r, starts[r], ends[r]));
+            scratch.Windows.Add(new Window(r, starts[r], ends[r], froms[r]));
         }
     }
 
-    /// <summary>The start of the first whole line at most <see cref="MultilineWindowBefore"/> bytes before <paramref name="hit"/>.</summary>
-    private static int MultilineStart(ReadOnlySpan<byte> data, int hit)
+    /// <summary>The start of the first whole line at most <paramref name="before"/> bytes before <paramref name="hit"/>.</summary>
+    private static int MultilineStart(ReadOnlySpan<byte> data, int hit, int before)
     {
-        if (hit <= MultilineWindowBefore)
+        if (hit <= before)
         {
             return 0;
         }
-        int floor = hit - MultilineWindowBefore;
+        int floor = hit - before;
         int nl = data[floor..hit].IndexOf((byte)'\n');
         return nl < 0 ? hit : floor + nl + 1;
     }
@@ -311,13 +332,13 @@ public sealed class Detector
         List<Match> found;
         try
         {
-            found = Matches(rule.Regex, chars);
+            found = Matches(rule.Regex, chars, window.From - window.Start);
         }
         catch (RegexMatchTimeoutException)
         {
             // A vetted pattern backtracked too long on this window: the linear-time engine gives the
             // same matches without that risk.
-            found = Matches(rule.LinearRegex, chars);
+            found = Matches(rule.LinearRegex, chars, window.From - window.Start);
         }
         foreach (var m in found)
         {
@@ -341,15 +362,18 @@ public sealed class Detector
         }
     }
 
-    /// <summary>The matches in <paramref name="chars"/>; allocates only when there is one.</summary>
-    private static List<Match> Matches(Regex regex, ReadOnlySpan<char> chars)
+    /// <summary>
+    /// The matches in <paramref name="chars"/> that start at or after <paramref name="startAt"/> (anchors
+    /// and boundaries still see the text before it); allocates only when there is one.
+    /// </summary>
+    private static List<Match> Matches(Regex regex, ReadOnlySpan<char> chars, int startAt)
     {
-        if (!regex.IsMatch(chars))
+        if (!regex.IsMatch(chars, startAt))
         {
             return NoMatches;
         }
         var list = new List<Match>();
-        for (var m = regex.Match(new string(chars)); m.Success; m = m.NextMatch())
+        for (var m = regex.Match(new string(chars), startAt); m.Success; m = m.NextMatch())
         {
             list.Add(m);
         }
@@ -560,7 +584,8 @@ public sealed class Detector
 
     private const int SnippetContext = 120;
 
-    internal readonly record struct Window(int RuleIndex, int Start, int End);
+    /// <summary>A rule's window: its regex sees bytes [Start, End) and looks for matches from From on.</summary>
+    internal readonly record struct Window(int RuleIndex, int Start, int End, int From);
 
     internal readonly record struct RawMatch(int RuleIndex, int Start, int End, string Secret);
 

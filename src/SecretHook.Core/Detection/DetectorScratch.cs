@@ -14,12 +14,14 @@ public sealed class DetectorScratch
     {
         WindowStart = new int[ruleCount];
         WindowEnd = new int[ruleCount];
+        WindowFrom = new int[ruleCount];
         Array.Fill(WindowStart, -1);
     }
 
     internal List<KeywordHit> Hits { get; } = [];
     internal int[] WindowStart { get; }
     internal int[] WindowEnd { get; }
+    internal int[] WindowFrom { get; }
     internal List<int> Touched { get; } = [];
     internal List<Detector.Window> Windows { get; } = [];
     internal List<Detector.RawMatch> Matches { get; } = [];

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace SecretHook.Core.Detection;
@@ -55,37 +58,23 @@ public static class EncodedText
     }
 
     /// <summary>
-    /// Runs of at least <see cref="MinBase64Run"/> base64 characters, found Boyer-Moore style: when the
-    /// byte <c>MinBase64Run - 1</c> ahead is not a base64 character no run that long can start before
-    /// it, so source code (short identifiers between operators) is crossed in strides of 20 bytes rather
-    /// than byte by byte.
+    /// Maximal runs of at least <see cref="MinBase64Run"/> base64 characters (plus up to two <c>=</c> of
+    /// padding), each decoded and kept when it looks like encoded text. <see cref="NextRunStart"/> finds
+    /// them 64 bytes at a time, so source code (short identifiers between operators) costs a few vector
+    /// instructions per 64 bytes.
     /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
         var table = IsBase64Char;
         int i = 0;
-        while (i + MinBase64Run <= data.Length && budget > 0)
+        while (budget > 0)
         {
-            int probe = i + MinBase64Run - 1;
-            if (!table[data[probe]])
+            int start = NextRunStart(data, i);
+            if (start < 0)
             {
-                i = probe + 1;
-                continue;
+                return;
             }
-            // Walk back from the probe. A non-base64 byte before it means no run of MinBase64Run can
-            // start at or before that byte: probe again from just after it (each byte is read at most
-            // about twice). Reaching i means data[i..probe] is a run long enough: extend it forward.
-            int start = probe;
-            while (start > i && table[data[start - 1]])
-            {
-                start--;
-            }
-            if (start > i)
-            {
-                i = start;
-                continue;
-            }
-            int end = probe + 1;
+            int end = start + MinBase64Run;
             while (end < data.Length && table[data[end]])
             {
                 end++;
@@ -96,8 +85,7 @@ public static class EncodedText
                 end++;
             }
             i = end;
-            int runLength = end - start;
-            if (runLength < MinBase64Run || runLength > MaxRun)
+            if (end - start > MaxRun)
             {
                 continue;
             }
@@ -114,6 +102,60 @@ public static class EncodedText
                 output.Add(new EncodedSpan(start, end, "base64", decoded));
             }
         }
+    }
+
+    /// <summary>
+    /// The start of the first run of at least <see cref="MinBase64Run"/> base64 characters at or after
+    /// <paramref name="from"/> (which must not be inside a run), or -1. Vectorised: each 64-byte block
+    /// becomes a bit mask of base64 characters; a run inside the block is a bit set in the mask ANDed
+    /// with itself shifted 1 to 19 places (five shifts by doubling), and a run crossing blocks is the
+    /// ones carried from the block before plus the block's leading ones.
+    /// </summary>
+    internal static int NextRunStart(ReadOnlySpan<byte> data, int from)
+    {
+        int i = from, carry = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(data);
+            for (; i + 64 <= data.Length; i += 64)
+            {
+                ulong m = Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)i))
+                    | ((ulong)Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)i + 32)) << 32);
+                if (carry + BitOperations.TrailingZeroCount(~m) >= MinBase64Run)
+                {
+                    return i - carry;
+                }
+                ulong r2 = m & (m >> 1), r4 = r2 & (r2 >> 2), r8 = r4 & (r4 >> 4), r16 = r8 & (r8 >> 8);
+                ulong r20 = r16 & (r4 >> 16);
+                if (r20 != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(r20);
+                }
+                carry = BitOperations.LeadingZeroCount(~m);
+            }
+        }
+        // The tail (and hardware without vectors): count the run byte by byte.
+        var table = IsBase64Char;
+        int length = carry;
+        for (; i < data.Length; i++)
+        {
+            length = table[data[i]] ? length + 1 : 0;
+            if (length >= MinBase64Run)
+            {
+                return i + 1 - length;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>One bit per byte of <paramref name="v"/>: set where the byte is a base64 character (either alphabet).</summary>
+    private static uint Base64Mask(Vector256<byte> v)
+    {
+        var letter = Vector256.LessThan((v | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
+        var digit = Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+        var symbol = Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'))
+            | Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'_'));
+        return (letter | digit | symbol).ExtractMostSignificantBits();
     }
 
     private static bool LooksEncoded(ReadOnlySpan<byte> run)
@@ -178,7 +220,12 @@ public static class EncodedText
         return printable * 10 >= bytes.Length * 9;
     }
 
-    /// <summary>Lines holding <c>%XX</c>, <c>\uXXXX</c>, <c>\xXX</c> or <c>&amp;#…;</c>, decoded whole.</summary>
+    /// <summary>
+    /// Lines holding <c>%XX</c>, <c>\uXXXX</c>, <c>\xXX</c> or <c>&amp;#…;</c>, decoded whole. Each
+    /// <c>%</c>, <c>\</c> or <c>&amp;</c> is checked where it stands (<see cref="IsEscapeAt"/>) before its
+    /// line is looked for, so the many in C and shell that escape nothing (<c>printf("%s\n")</c>,
+    /// <c>a &amp;&amp; b</c>) cost a vector search and a few byte comparisons each.
+    /// </summary>
     private static void FindEscapedLines(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
         int i = 0;
@@ -190,12 +237,17 @@ public static class EncodedText
                 return;
             }
             at += i;
+            if (!IsEscapeAt(data[at..]))
+            {
+                i = at + 1;
+                continue;
+            }
             int lineStart = data[..at].LastIndexOf((byte)'\n') + 1;
             int nl = data[at..].IndexOf((byte)'\n');
             int lineEnd = nl < 0 ? data.Length : at + nl;
             i = lineEnd + 1;
             var line = data[lineStart..lineEnd];
-            if (line.Length > MaxRun || !HasEscape(line[(at - lineStart)..]))
+            if (line.Length > MaxRun)
             {
                 continue;
             }
@@ -209,32 +261,16 @@ public static class EncodedText
     }
 
     /// <summary>
-    /// Whether <paramref name="text"/> holds an escape that decodes to a printable ASCII character —
-    /// checked on the bytes, so the many lines of C and shell with a <c>%</c>, <c>\</c> or <c>&amp;</c> that
-    /// escapes nothing (<c>printf("%s\n")</c>, <c>a &amp;&amp; b</c>) cost no allocation.
+    /// Whether <paramref name="rest"/> starts with an escape that decodes to a printable ASCII character.
+    /// URL encoders write upper-case hex (<c>%3D</c>, <c>%5F</c>); printf's <c>%2d</c>, <c>%4x</c> are not escapes.
     /// </summary>
-    private static bool HasEscape(ReadOnlySpan<byte> text)
+    private static bool IsEscapeAt(ReadOnlySpan<byte> rest) => rest[0] switch
     {
-        for (int k = text.IndexOfAny(EscapeStarts); k >= 0 && k < text.Length;)
-        {
-            var rest = text[k..];
-            bool found = rest[0] switch
-            {
-                // URL encoders write upper-case hex (%3D, %5F); printf's %2d, %4x are not escapes.
-                (byte)'%' => rest.Length >= 3 && rest[1] is >= (byte)'2' and <= (byte)'7' && IsUpperHex(rest[2]),
-                (byte)'\\' => rest.Length >= 4 && ((rest[1] == 'x' && rest[2] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[3]))
-                    || (rest.Length >= 6 && rest[1] == 'u' && rest[2] == '0' && rest[3] == '0' && rest[4] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[5]))),
-                _ => rest.Length >= 4 && rest[1] == '#',
-            };
-            if (found)
-            {
-                return true;
-            }
-            int next = text[(k + 1)..].IndexOfAny(EscapeStarts);
-            k = next < 0 ? -1 : k + 1 + next;
-        }
-        return false;
-    }
+        (byte)'%' => rest.Length >= 3 && rest[1] is >= (byte)'2' and <= (byte)'7' && IsUpperHex(rest[2]),
+        (byte)'\\' => rest.Length >= 4 && ((rest[1] == 'x' && rest[2] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[3]))
+            || (rest.Length >= 6 && rest[1] == 'u' && rest[2] == '0' && rest[3] == '0' && rest[4] is >= (byte)'2' and <= (byte)'7' && IsHex(rest[5]))),
+        _ => rest.Length >= 4 && rest[1] == '#',
+    };
 
     private static bool IsUpperHex(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'A' and <= (byte)'F');
 

@@ -75,6 +75,17 @@ public sealed class Rule
     /// <summary>Whether the regex may span lines (up to <see cref="Detection.Detector.MultilineWindow"/> bytes).</summary>
     public bool Multiline { get; }
 
+    /// <summary>
+    /// How many bytes before a keyword hit a match can start (<c>window.before</c> in YAML; null: the
+    /// default window). 0 means the match starts on the keyword's own line. The detector runs the regex
+    /// only on this window, so a rule whose match begins at or near its keyword pays for a few bytes,
+    /// not for the whole line or 4 KiB of preceding text.
+    /// </summary>
+    public int? WindowBefore { get; init; }
+
+    /// <summary>How many bytes after a keyword hit a match can end (<c>window.after</c>; null: the default window).</summary>
+    public int? WindowAfter { get; init; }
+
     /// <summary>A broad rule whose finding yields to a specific rule's finding on the same secret.</summary>
     public bool Fallback { get; }
 

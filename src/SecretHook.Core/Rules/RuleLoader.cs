@@ -34,7 +34,7 @@ public static partial class RuleLoader
 {
     private static readonly string[] FileKeys = ["provider", "rules", "allowlist"];
     private static readonly string[] RuleKeys =
-        ["id", "description", "keywords", "regex", "entropy", "multiline", "fallback", "priority", "structure", "allowlist", "remediation", "examples", "provider", "verify"];
+        ["id", "description", "keywords", "regex", "entropy", "multiline", "window", "fallback", "priority", "structure", "allowlist", "remediation", "examples", "provider", "verify"];
     private static readonly string[] AllowlistKeys = ["regexes", "stopwords"];
     private static readonly string[] ExampleKeys = ["positive", "negative"];
 
@@ -230,6 +230,7 @@ public static partial class RuleLoader
             bool multiline = OptionalBool(map, "multiline", id);
             bool fallback = OptionalBool(map, "fallback", id);
             int priority = ReadPriority(map, id, fallback);
+            var (windowBefore, windowAfter) = ReadWindow(map, id, multiline);
             var structure = ReadStructure(map, id);
             var allowlist = Child(map, "allowlist") is { } a ? ReadAllowlist(a, id) : Allowlist.Empty;
             var examples = Child(map, "examples") is { } e ? ReadExamples(e, id) : RuleExamples.None;
@@ -240,7 +241,7 @@ public static partial class RuleLoader
             }
             return new Rule(id, provider, description, keywords, pattern, entropy, multiline, fallback, allowlist,
                 remediation.Trim(), examples, new SourceLocation(file, (int)map.Start.Line, (int)map.Start.Column))
-            { Priority = priority, Structure = structure, Vetted = vetted, Verify = verify };
+            { Priority = priority, Structure = structure, Vetted = vetted, Verify = verify, WindowBefore = windowBefore, WindowAfter = windowAfter };
         }
 
         private static readonly string[] HttpGetKeys = ["kind", "host", "path", "owner", "name", "scopes", "scopes-header", "headers", "forbidden"];
@@ -476,6 +477,40 @@ public static partial class RuleLoader
                 Error(node.Start, id, "'priority' only orders fallback rules; set 'fallback: true' or remove it");
             }
             return v;
+        }
+
+        private static readonly string[] WindowKeys = ["before", "after"];
+
+        /// <summary><c>window: {before: N, after: M}</c>: how far from a keyword hit a match can start and end (bytes).</summary>
+        private (int? Before, int? After) ReadWindow(YamlMappingNode map, string? id, bool multiline)
+        {
+            var node = Child(map, "window");
+            if (node is null)
+            {
+                return (null, null);
+            }
+            if (node is not YamlMappingNode window)
+            {
+                Error(node.Start, id, "'window' must be a mapping with 'before' and/or 'after'");
+                return (null, null);
+            }
+            CheckKeys(window, WindowKeys, id);
+            int max = multiline ? Detection.Detector.MultilineWindow : Detection.Detector.LineWindow;
+            int? Read(string key, int min)
+            {
+                var n = Child(window, key);
+                if (n is null)
+                {
+                    return null;
+                }
+                if (n is not YamlScalarNode { Value: { } s } || !int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
+                {
+                    Error(n.Start, id, $"'window.{key}' must be a whole number of bytes from {min} to {max}");
+                    return null;
+                }
+                return v;
+            }
+            return (Read("before", 0), Read("after", 1));
         }
 
         private List<string> ReadKeywords(YamlMappingNode map, string? id)

@@ -13,7 +13,7 @@ namespace SecretHook.Core.Rules;
 public static class RulePackSerializer
 {
     private const uint Magic = 0x4B504853; // "SHPK"
-    private const int FormatVersion = 4; // 4: rules carry their verify: block
+    private const int FormatVersion = 5; // 4: rules carry their verify: block; 5: and their window
 
     /// <summary>Writes <paramref name="rules"/> to <paramref name="output"/>.</summary>
     public static void Write(RuleSet rules, Stream output)
@@ -33,6 +33,8 @@ public static class RulePackSerializer
             w.Write(r.Entropy.HasValue);
             w.Write(r.Entropy ?? 0);
             w.Write(r.Multiline);
+            w.Write(r.WindowBefore ?? -1);
+            w.Write(r.WindowAfter ?? -1);
             w.Write(r.Fallback);
             w.Write(r.Priority);
             w.Write((int)r.Structure);
@@ -67,6 +69,7 @@ public static class RulePackSerializer
             bool hasEntropy = r.ReadBoolean();
             double entropy = r.ReadDouble();
             bool multiline = r.ReadBoolean();
+            int windowBefore = r.ReadInt32(), windowAfter = r.ReadInt32();
             bool fallback = r.ReadBoolean();
             int priority = r.ReadInt32();
             var structure = (StructureCheck)r.ReadInt32();
@@ -76,7 +79,14 @@ public static class RulePackSerializer
             var verify = ReadVerify(r);
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
                 multiline, fallback, allowlist, remediation, RuleExamples.None, location)
-            { Priority = priority, Structure = structure, Vetted = true, Verify = verify });
+            {
+                Priority = priority,
+                Structure = structure,
+                Vetted = true,
+                Verify = verify,
+                WindowBefore = windowBefore < 0 ? null : windowBefore,
+                WindowAfter = windowAfter < 0 ? null : windowAfter,
+            });
         }
         return new RuleSet(rules, global);
     }

@@ -79,4 +79,71 @@ public sealed class EncodedTextTests
         var off = new Detector(BuiltInRules.Load()) { DecodeDepth = 0 };
         Assert.DoesNotContain(off.ScanText($"echo {B64(Token(3))} | base64 -d"), f => f.RuleId == "huggingface-user-token");
     }
+
+    /// <summary>The first run of ≥ 20 base64 characters at or after <paramref name="from"/>, byte by byte.</summary>
+    private static int ReferenceRunStart(byte[] data, int from)
+    {
+        static bool IsB64(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'+' or (byte)'/' or (byte)'-' or (byte)'_';
+        for (int i = from; i < data.Length; i++)
+        {
+            int n = 0;
+            while (i + n < data.Length && IsB64(data[i + n]))
+            {
+                n++;
+            }
+            if (n >= EncodedText.MinBase64Run)
+            {
+                return i;
+            }
+            i += n;
+        }
+        return -1;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Vectorised_run_finder_agrees_with_a_byte_by_byte_reference(int seed)
+    {
+        // Runs of every length around the threshold, at every alignment against the 64-byte blocks,
+        // separated by non-base64 bytes (including '=' and bytes >= 0x80).
+        var r = new Random(seed);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+        byte[] separators = "= .\n\"{}()=\u00e9"u8.ToArray();
+        for (int round = 0; round < 200; round++)
+        {
+            var bytes = new List<byte>();
+            int length = r.Next(0, 600);
+            while (bytes.Count < length)
+            {
+                int run = r.Next(4) == 0 ? r.Next(15, 140) : r.Next(0, 24);
+                for (int k = 0; k < run; k++)
+                {
+                    bytes.Add((byte)alphabet[r.Next(alphabet.Length)]);
+                }
+                int gap = r.Next(1, 3);
+                for (int k = 0; k < gap; k++)
+                {
+                    bytes.Add(separators[r.Next(separators.Length)]);
+                }
+            }
+            var data = bytes.ToArray();
+            for (int from = 0, expected; ; from = expected + 1)
+            {
+                expected = ReferenceRunStart(data, from);
+                Assert.Equal(expected, EncodedText.NextRunStart(data, from));
+                if (expected < 0)
+                {
+                    break;
+                }
+                // Continue from the end of that run, as the finder does.
+                while (expected < data.Length && alphabet.Contains((char)data[expected], StringComparison.Ordinal))
+                {
+                    expected++;
+                }
+            }
+        }
+    }
 }

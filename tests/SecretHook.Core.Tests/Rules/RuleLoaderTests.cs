@@ -216,4 +216,47 @@ public sealed class RuleLoaderTests
         }
         Assert.Equal(yaml.Rules.Count(r => r.Verify is null), binary.Rules.Count(r => r.Verify is null));
     }
+
+    private const string Windowed = """
+        rules:
+          - id: acme-key
+            description: Acme key
+            keywords: [acme_]
+            regex: '(?:^|[^A-Za-z0-9])(?<secret>acme_[a-z0-9]{20})'
+            window: {before: 0, after: 40}
+            remediation: Rotate it.
+        """;
+
+    [Fact]
+    public void Reads_a_window_and_reports_bad_ones()
+    {
+        var rule = Assert.Single(Load(Windowed).RuleSet!.Rules);
+        Assert.Equal((0, 40), (rule.WindowBefore!.Value, rule.WindowAfter!.Value));
+        var errors = Load(Windowed.Replace("{before: 0, after: 40}", "{before: -1, after: 0, around: 3}", StringComparison.Ordinal))
+            .Errors.Select(e => e.ToString()).ToList();
+        Assert.Contains(errors, e => e.Contains("'window.before' must be a whole number of bytes from 0 to 512", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'window.after' must be a whole number of bytes from 1 to 512", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("unknown key 'around'", StringComparison.Ordinal));
+        Assert.Contains(Load(Windowed.Replace("{before: 0, after: 40}", "16", StringComparison.Ordinal)).Errors,
+            e => e.ToString().Contains("'window' must be a mapping", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_window_narrows_where_the_regex_runs_but_anchors_still_see_the_whole_line()
+    {
+        var detector = new global::SecretHook.Core.Detection.Detector(Load(Windowed).RuleSet!);
+        string key = "acme_" + new string('k', 12) + "12345678";
+        // before: 0 runs the regex from the keyword on. It must not take that start for a line start…
+        Assert.Empty(detector.ScanText($"config = x{key}\n"));
+        Assert.Single(detector.ScanText($"{key}\n"));
+        // …and a match cannot begin before it: the boundary byte in front of the key needs before: 1.
+        Assert.Empty(detector.ScanText($"config = {key}\n"));
+        var one = new global::SecretHook.Core.Detection.Detector(Load(Windowed.Replace("before: 0", "before: 1", StringComparison.Ordinal)).RuleSet!);
+        Assert.Single(one.ScanText($"config = {key}\n"));
+        Assert.Empty(one.ScanText($"config = x{key}\n"));
+        // Rules without a window are unaffected.
+        var wide = new global::SecretHook.Core.Detection.Detector(Load(Windowed.Replace("    window: {before: 0, after: 40}\n", "", StringComparison.Ordinal)).RuleSet!);
+        Assert.Null(Assert.Single(wide.RuleSet.Rules).WindowBefore);
+        Assert.Single(wide.ScanText($"config = {key}\n"));
+    }
 }
