@@ -35,10 +35,22 @@ internal enum CredentialPlace
 
 /// <summary>
 /// A credential stored in plain text: where (a remote, a config key, a file and line, a variable), a
-/// redacted view, the URL it was found in (if any), what kind of place it is, and the advice for
-/// that place (one or more lines of text, never containing the secret).
+/// redacted view, the URL it was found in (if any), what kind of place it is, the advice for
+/// that place (one or more lines of text, never containing the secret), and the findings of the rules
+/// that recognise the secret (what <c>doctor --verify</c> checks with the provider; empty when no rule
+/// does, e.g. for a plain password). <see cref="Url"/> and <see cref="Findings"/> hold the plaintext
+/// secret: they are never printed, and <see cref="ToString"/> shows only <see cref="Where"/> and
+/// <see cref="Redacted"/>.
 /// </summary>
-internal sealed record StoredCredential(string Where, string Redacted, string? Url, CredentialPlace Place = CredentialPlace.ConfigValue, string Advice = "");
+internal sealed record StoredCredential(string Where, string Redacted, string? Url, CredentialPlace Place = CredentialPlace.ConfigValue, string Advice = "",
+    IReadOnlyList<Finding>? Findings = null)
+{
+    /// <summary>The findings of the rules that recognise the secret (empty when none does).</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = Findings ?? [];
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Where}: {Redacted}";
+}
 
 /// <summary>
 /// The checks behind <c>secrethook doctor</c>: every git config value git sees from here (remotes' URLs
@@ -79,23 +91,27 @@ internal static class CredentialAudit
             string scope = Scope(origin, env, globalFiles);
             if (InsteadOfUrl(key) is { } keyUrl)
             {
+                var keyFindings = detector.ScanText(keyUrl, key);
                 foreach (var credential in CredentialUrls.Find(keyUrl, detector))
                 {
                     string redactedKey = key.Replace(credential.Secret, Redaction.Redact(credential.Secret), StringComparison.Ordinal);
                     found.Add(new StoredCredential($"{redactedKey} in {OriginFile(origin)} (the URL is in the key's name)",
-                        credential.RedactedUrl, credential.Url, CredentialPlace.InsteadOfKey, InsteadOfAdvice(key, credential, scope)));
+                        credential.RedactedUrl, credential.Url, CredentialPlace.InsteadOfKey, InsteadOfAdvice(key, credential, scope),
+                        Recognised(keyFindings, credential.Secret)));
                 }
             }
             var urls = CredentialUrls.Find(value, detector);
+            var findings = detector.ScanText(value, key);
             foreach (var credential in urls)
             {
-                found.Add(new StoredCredential(where, credential.RedactedUrl, credential.Url, place, ValueAdvice(key, place, credential.Url, scope)));
+                found.Add(new StoredCredential(where, credential.RedactedUrl, credential.Url, place, ValueAdvice(key, place, credential.Url, scope),
+                    Recognised(findings, credential.Secret)));
             }
-            foreach (var finding in detector.ScanText(value, key))
+            foreach (var finding in findings)
             {
                 if (!urls.Exists(u => u.Secret.Contains(finding.Secret, StringComparison.Ordinal)))
                 {
-                    found.Add(new StoredCredential(where, $"{key} = {Redaction.RedactLine(finding)}", null, place, ValueAdvice(key, place, null, scope)));
+                    found.Add(new StoredCredential(where, $"{key} = {Redaction.RedactLine(finding)}", null, place, ValueAdvice(key, place, null, scope), [finding]));
                 }
             }
         }
@@ -116,18 +132,25 @@ internal static class CredentialAudit
             var lines = File.ReadAllLines(file);
             for (int i = 0; i < lines.Length; i++)
             {
-                foreach (var credential in CredentialUrls.Find(lines[i], detector))
+                var credentials = CredentialUrls.Find(lines[i], detector);
+                var findings = credentials.Count > 0 ? detector.ScanText(lines[i], file) : [];
+                foreach (var credential in credentials)
                 {
                     found.Add(new StoredCredential($"credential store {file}, line {i + 1}", credential.RedactedUrl, null, CredentialPlace.CredentialStore,
                         $"Delete line {i + 1} of {file} (or the file, if you no longer use the 'store' helper) and let an encrypting helper keep the token:"
-                        + " git config --global credential.helper cache (or manager, osxkeychain, libsecret)."));
+                        + " git config --global credential.helper cache (or manager, osxkeychain, libsecret).",
+                        Recognised(findings, credential.Secret)));
                 }
             }
         }
         Netrc(env, home, detector, found);
-        HuggingFace(env, home, found);
+        HuggingFace(env, home, detector, found);
         return found;
     }
+
+    /// <summary>The findings among <paramref name="findings"/> whose secret is (part of) <paramref name="secret"/>.</summary>
+    private static List<Finding> Recognised(List<Finding> findings, string secret) =>
+        findings.FindAll(f => secret.Contains(f.Secret, StringComparison.Ordinal));
 
     /// <summary>The URL inside a <c>url.URL.insteadOf</c> or <c>url.URL.pushInsteadOf</c> key, if <paramref name="key"/> is one.</summary>
     public static string? InsteadOfUrl(string key)
@@ -305,7 +328,8 @@ internal static class CredentialAudit
                             break;
                     }
                 }
-                foreach (var finding in detector.ScanText(lines[i], file))
+                var findings = detector.ScanText(lines[i], file);
+                foreach (var finding in findings)
                 {
                     if (!secrets.Exists(s => s.Contains(finding.Secret, StringComparison.Ordinal)))
                     {
@@ -315,14 +339,15 @@ internal static class CredentialAudit
                 foreach (var secret in secrets)
                 {
                     found.Add(new StoredCredential($"{file}, line {i + 1} (machine {machine})",
-                        lines[i].Trim().Replace(secret, Redaction.Redact(secret), StringComparison.Ordinal), null, CredentialPlace.Netrc, advice));
+                        lines[i].Trim().Replace(secret, Redaction.Redact(secret), StringComparison.Ordinal), null, CredentialPlace.Netrc, advice,
+                        Recognised(findings, secret)));
                 }
             }
         }
     }
 
     /// <summary>Hugging Face's token files and variables, as huggingface_hub and the hf CLI find them.</summary>
-    private static void HuggingFace(CliEnvironment env, string? home, List<StoredCredential> found)
+    private static void HuggingFace(CliEnvironment env, string? home, Detector detector, List<StoredCredential> found)
     {
         foreach (var name in (string[])["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"])
         {
@@ -331,7 +356,7 @@ internal static class CredentialAudit
                 found.Add(new StoredCredential($"environment variable {name}", $"{name}={Redaction.Redact(token)}", null, CredentialPlace.HuggingFaceTokenVariable,
                     $"{name} is meant for CI secrets and one-off commands. On your own machine, do not export it from a shell profile or a .env file"
                     + " that may be committed or shared: run 'hf auth login' once instead (it keeps the token in Hugging Face's token file),"
-                    + $" and {HuggingFaceRevoke}."));
+                    + $" and {HuggingFaceRevoke}.", Recognised(detector.ScanText(token, name), token)));
             }
         }
 
@@ -390,7 +415,8 @@ internal static class CredentialAudit
                 found.Add(new StoredCredential($"Hugging Face token file {file}, line {i + 1}", stored ? $"hf_token = {Redaction.Redact(token)}" : Redaction.Redact(token),
                     null, CredentialPlace.HuggingFaceTokenFile,
                     $"Written by 'hf auth login'; every program running as you can read it. If you no longer need it, {logout};"
-                    + $" {HuggingFaceRevoke}. Never copy this file into a repository, a container image or a CI cache."));
+                    + $" {HuggingFaceRevoke}. Never copy this file into a repository, a container image or a CI cache.",
+                    Recognised(detector.ScanText(token, file), token)));
             }
         }
     }

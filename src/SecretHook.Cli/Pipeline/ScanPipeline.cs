@@ -93,14 +93,25 @@ public sealed class ScanPipeline : IScanSink
 
     private static ScanOutcome Verify(ScanSettings settings, ScanOutcome outcome, CliEnvironment env)
     {
-        using var service = new Verification.VerificationService(settings.VerifyOptions, env.GetVariable);
-        var results = service.Verify(settings.Rules, outcome.Findings.Select(f => (f.RuleId, f.Secret)));
+        var results = VerifySecrets(settings, outcome.Findings, env);
         var verified = outcome.Findings.Select(f => results.Get(f.RuleId, f.Secret) is { } r ? f with { Verification = r } : f).ToList();
         if (settings.OnlyVerified)
         {
             verified = [.. verified.Where(f => f.Verification?.Status == Core.Verification.VerificationStatus.Valid)];
         }
         return outcome with { Findings = verified };
+    }
+
+    /// <summary>
+    /// Checks the secrets of <paramref name="findings"/> with their providers, as <see cref="ScanSettings.VerifyOptions"/>
+    /// says: one request per distinct secret, over a service that lives for this call only. The one way
+    /// the commands verify (the scan pipeline above and <c>doctor --verify</c>); call it only when
+    /// <see cref="ScanSettings.Verify"/> is set, since it opens network connections.
+    /// </summary>
+    internal static Verification.VerificationResults VerifySecrets(ScanSettings settings, IEnumerable<Finding> findings, CliEnvironment env)
+    {
+        using var service = new Verification.VerificationService(settings.VerifyOptions, env.GetVariable);
+        return service.Verify(settings.Rules, findings.Select(f => (f.RuleId, f.Secret)));
     }
 
     /// <inheritdoc />
