@@ -1,12 +1,15 @@
 using System.Reflection;
+using SecretHook.Cli.Rules;
 using SecretHook.Cli.Tests.Support;
+using SecretHook.Core.Configuration;
+using SecretHook.Core.Detection;
 
 namespace SecretHook.Cli.Tests.Scan;
 
 /// <summary>
 /// What start-up does differently from the straightforward way must not show: the version constant is
-/// the assembly's version, and a command line naming one command parses as it would with every
-/// command built.
+/// the assembly's version, a command line naming one command parses as it would with every command
+/// built, and the shipped keyword automaton is the one the default configuration needs.
 /// </summary>
 public sealed class StartupTests
 {
@@ -44,5 +47,12 @@ public sealed class StartupTests
         Assert.Contains("(see 'secrethook staged --help')", option.Stderr, StringComparison.Ordinal);
         var version = CliHarness.Run(Path.GetTempPath(), ["staged", "--version"]);
         Assert.Equal(2, version.ExitCode);
+    }
+
+    [Fact]
+    public void The_shipped_keyword_automaton_is_the_one_the_default_configuration_needs()
+    {
+        var rules = ConfigLoader.Compose(CompiledRulePack.Load(), null, ScanConfig.Default).RuleSet!;
+        Assert.True(new Detector(rules).Automaton.Prebuilt);
     }
 }
