@@ -1,11 +1,15 @@
+using SecretHook.Core.Configuration;
+using SecretHook.Core.Detection;
 using SecretHook.Core.Rules;
 
-// Usage: SecretHook.PackCompiler OUTPUT
+// Usage: SecretHook.PackCompiler OUTPUT [AUTOMATON]
 // Loads the YAML pack embedded in SecretHook.Core with every regex compiled, so a broken rule fails
-// the build with file:line:col errors, and writes the binary pack to OUTPUT.
-if (args.Length != 1)
+// the build with file:line:col errors, and writes the binary pack to OUTPUT. With AUTOMATON, also
+// writes the keyword automaton a detector builds for the pack as the executable loads it with the
+// default configuration, so that a start reads it instead of computing it (KeywordAutomatonBuilder.OfferPrebuilt).
+if (args.Length is not (1 or 2))
 {
-    Console.Error.WriteLine("usage: SecretHook.PackCompiler OUTPUT");
+    Console.Error.WriteLine("usage: SecretHook.PackCompiler OUTPUT [AUTOMATON]");
     return 2;
 }
 var result = RuleLoader.Load(BuiltInRules.Sources(), compileRegexes: true);
@@ -25,4 +29,21 @@ using (var stream = File.Create(output))
     RulePackSerializer.Write(result.RuleSet!, stream);
 }
 Console.WriteLine($"rule pack: {result.RuleSet!.Rules.Count} rules -> {output}");
+if (args.Length == 2)
+{
+    // The rules exactly as the executable sees them: read back from the binary form, composed with the default configuration.
+    RuleSet shipped;
+    using (var stream = File.OpenRead(output))
+    {
+        shipped = RulePackSerializer.Read(stream);
+    }
+    var composed = ConfigLoader.Compose(shipped, null, ScanConfig.Default).RuleSet!;
+    var automaton = new Detector(composed).Automaton;
+    string automatonOutput = Path.GetFullPath(args[1]);
+    using (var stream = File.Create(automatonOutput))
+    {
+        automaton.Write(stream);
+    }
+    Console.WriteLine($"keyword automaton: {automaton.KeywordCount} keywords, {automaton.StateCount} states -> {automatonOutput}");
+}
 return 0;

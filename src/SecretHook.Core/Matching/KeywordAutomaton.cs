@@ -30,7 +30,7 @@ public readonly record struct KeywordHit(int KeywordId, int Start, int End);
 /// AVX2 CPU go through <see cref="KeywordPrefilter"/> instead, whose output is identical; the DFA
 /// remains the path for other CPUs and the reference the tests compare against.
 /// </remarks>
-public sealed class KeywordAutomaton
+public sealed partial class KeywordAutomaton
 {
     /// <summary>
     /// The start-state skip is used only when keywords begin with at most this many distinct bytes
@@ -39,7 +39,9 @@ public sealed class KeywordAutomaton
     /// </summary>
     internal const int MaxSkipBytes = 24;
 
-    private readonly int[] _table;          // premultiplied state id + class → premultiplied next state
+    private int[]? _table;                  // premultiplied state id + class → premultiplied next state (see Table)
+    private readonly Func<int[]>? _loadTable;
+    private readonly int _stateCount;
     private readonly byte[] _classOf;       // byte → equivalence class
     private readonly int _classCount;
     private readonly int _firstMatchState;  // premultiplied: states >= this have outputs
@@ -53,10 +55,19 @@ public sealed class KeywordAutomaton
 
     internal KeywordAutomaton(int[] table, byte[] classOf, int classCount, int firstMatchState,
         int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, KeywordPrefilter? prefilter, string[] keywords)
+        : this(table, null, table.Length / classCount, classOf, classCount, firstMatchState, outputStart, outputs, keywordLength, startBytes, prefilter, keywords)
+    {
+    }
+
+    /// <summary>With <paramref name="table"/> null, <paramref name="loadTable"/> reads it on first use (a prebuilt automaton whose searches go through the prefilter never needs it).</summary>
+    private KeywordAutomaton(int[]? table, Func<int[]>? loadTable, int stateCount, byte[] classOf, int classCount, int firstMatchState,
+        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, KeywordPrefilter? prefilter, string[] keywords)
     {
         _keywords = keywords;
         _prefilter = prefilter;
         _table = table;
+        _loadTable = loadTable;
+        _stateCount = stateCount;
         _classOf = classOf;
         _classCount = classCount;
         _firstMatchState = firstMatchState;
@@ -71,7 +82,21 @@ public sealed class KeywordAutomaton
     public int KeywordCount => _keywordLength.Length;
 
     /// <summary>The number of DFA states (for diagnostics and benchmarks).</summary>
-    public int StateCount => _table.Length / _classCount;
+    public int StateCount => _stateCount;
+
+    /// <summary>The DFA table, read on first use when the automaton is prebuilt.</summary>
+    private int[] Table => _table ?? LoadTable();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int[] LoadTable()
+    {
+        var table = _loadTable!();
+        if (table.Length != _stateCount * _classCount)
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+        }
+        return Interlocked.CompareExchange(ref _table, table, null) ?? table;
+    }
 
     /// <summary>Whether the vectorised start-state skip is in use.</summary>
     public bool UsesStartSkip => _startBytes is not null;
@@ -171,7 +196,7 @@ public sealed class KeywordAutomaton
     /// </summary>
     private void WalkTwoStreams(ReadOnlySpan<byte> haystack, List<KeywordHit> hits)
     {
-        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(Table);
         ref byte classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
         ref byte text = ref MemoryMarshal.GetReference(haystack);
         int firstMatch = _firstMatchState;
@@ -209,7 +234,7 @@ public sealed class KeywordAutomaton
     /// </summary>
     private int Walk(ReadOnlySpan<byte> haystack, int start, int end, int state, List<KeywordHit> hits)
     {
-        ref int table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(Table);
         ref byte classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
         ref byte text = ref MemoryMarshal.GetReference(haystack);
         int firstMatch = _firstMatchState;
@@ -234,9 +259,10 @@ public sealed class KeywordAutomaton
     public bool ContainsAny(ReadOnlySpan<byte> haystack)
     {
         int state = 0;
+        var table = Table;
         for (int i = 0; i < haystack.Length; i++)
         {
-            state = _table[state + _classOf[haystack[i]]];
+            state = table[state + _classOf[haystack[i]]];
             if (state >= _firstMatchState)
             {
                 return true;
@@ -261,7 +287,7 @@ public sealed class KeywordAutomaton
     [Conditional("DEBUG")]
     internal void AssertInvariants()
     {
-        Debug.Assert(_table.Length % _classCount == 0);
+        Debug.Assert(_table is null || _table.Length == _stateCount * _classCount);
         Debug.Assert(_firstMatchState % _classCount == 0);
     }
 }

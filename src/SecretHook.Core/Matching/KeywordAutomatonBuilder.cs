@@ -29,8 +29,30 @@ public sealed class KeywordAutomatonBuilder
         return _keywords.Count - 1;
     }
 
-    /// <summary>Compiles the keywords added so far. The builder can be reused afterwards.</summary>
+    /// <summary>The prebuilt automaton offered (<see cref="OfferPrebuilt"/>): opens its binary form.</summary>
+    private static Func<Stream>? s_prebuilt;
+
+    /// <summary>
+    /// Offers a prebuilt automaton in the binary form <see cref="KeywordAutomaton.Write"/> writes (the
+    /// executable ships the built-in pack's): <see cref="Build"/> reads it instead of computing one when
+    /// the keywords added are exactly those it was built from, in the same order. The result is the
+    /// same automaton either way; only the build cost (milliseconds of a commit hook's CPU) goes.
+    /// Null withdraws the offer.
+    /// </summary>
+    public static void OfferPrebuilt(Func<Stream>? open) => Volatile.Write(ref s_prebuilt, open);
+
+    /// <summary>Compiles the keywords added so far (or reads the prebuilt automaton for them). The builder can be reused afterwards.</summary>
     public KeywordAutomaton Build()
+    {
+        if (Volatile.Read(ref s_prebuilt) is { } open && KeywordAutomaton.Read(open, _keywords) is { } prebuilt)
+        {
+            return prebuilt;
+        }
+        return Compute();
+    }
+
+    /// <summary>Compiles the keywords added so far, never reading a prebuilt automaton.</summary>
+    internal KeywordAutomaton Compute()
     {
         // 1. Byte classes: each distinct (folded) keyword byte gets its own class; everything else is 0.
         var classOf = new byte[256];
@@ -157,18 +179,7 @@ public sealed class KeywordAutomatonBuilder
         outputStart[^1] = flatOutputs.Count;
 
         // 5. Start-state skip: the bytes (both cases) that begin some keyword.
-        var startBytes = new HashSet<byte>();
-        foreach (var kw in _keywords)
-        {
-            startBytes.Add(kw[0]);
-            if (kw[0] is >= (byte)'a' and <= (byte)'z')
-            {
-                startBytes.Add((byte)(kw[0] & ~0x20));
-            }
-        }
-        var skip = startBytes.Count > 0 && KeywordAutomaton.ShouldSkip(startBytes.Count)
-            ? SearchValues.Create([.. startBytes])
-            : null;
+        var skip = StartSkip(_keywords);
 
         // 6. Without the skip: the fingerprint prefilter, when every keyword is long enough for one.
         var prefilter = skip is null ? KeywordPrefilter.TryBuild(_keywords) : null;
@@ -179,6 +190,23 @@ public sealed class KeywordAutomatonBuilder
             [.. _keywords.Select(k => System.Text.Encoding.ASCII.GetString(k))]);
         automaton.AssertInvariants();
         return automaton;
+    }
+
+    /// <summary>The start-state skip for <paramref name="keywords"/>: the bytes (both cases) that begin one, when few enough.</summary>
+    internal static SearchValues<byte>? StartSkip(IReadOnlyList<byte[]> keywords)
+    {
+        var startBytes = new HashSet<byte>();
+        foreach (var kw in keywords)
+        {
+            startBytes.Add(kw[0]);
+            if (kw[0] is >= (byte)'a' and <= (byte)'z')
+            {
+                startBytes.Add((byte)(kw[0] & ~0x20));
+            }
+        }
+        return startBytes.Count > 0 && KeywordAutomaton.ShouldSkip(startBytes.Count)
+            ? SearchValues.Create([.. startBytes])
+            : null;
     }
 
     private static int[] NewRow(int classCount)

@@ -26,7 +26,7 @@ namespace SecretHook.Core.Matching;
 /// keyword id). Hits are found in fingerprint order and inserted into place, which moves each at most
 /// a keyword length back. Design and measurements: docs/DESIGN.md, "Keyword prefilter".
 /// </summary>
-internal sealed class KeywordPrefilter
+internal sealed partial class KeywordPrefilter
 {
     /// <summary>Fingerprint length in bytes; keywords must be at least this long.</summary>
     internal const int Width = 3;

@@ -1,0 +1,165 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+
+namespace SecretHook.Core.Matching;
+
+/// <summary>
+/// The binary form of a built <see cref="KeywordAutomaton"/> (its DFA and prefilter tables), so that
+/// the build can compute the built-in pack's automaton once and every start reads it instead: building
+/// it took a commit hook a few milliseconds of CPU, reading it is one copy per table. Written by
+/// <see cref="KeywordAutomaton.Write"/>, offered with <see cref="KeywordAutomatonBuilder.OfferPrebuilt"/>.
+/// Little-endian, and only read on a little-endian CPU (elsewhere the automaton is built).
+/// </summary>
+public sealed partial class KeywordAutomaton
+{
+    private const uint FormatMagic = 0x414B4853; // "SHKA"
+    private const int FormatVersion = 1;
+
+    /// <summary>Whether this automaton was read from a prebuilt form rather than computed (diagnostics and tests).</summary>
+    public bool Prebuilt { get; private init; }
+
+    /// <summary>Whether <paramref name="other"/> has exactly this automaton's tables (tests).</summary>
+    internal bool SameTables(KeywordAutomaton other) =>
+        _classCount == other._classCount && _firstMatchState == other._firstMatchState && _stateCount == other._stateCount
+        && _classOf.AsSpan().SequenceEqual(other._classOf) && Table.AsSpan().SequenceEqual(other.Table)
+        && _outputStart.AsSpan().SequenceEqual(other._outputStart) && _outputs.AsSpan().SequenceEqual(other._outputs)
+        && _keywordLength.AsSpan().SequenceEqual(other._keywordLength) && _keywords.SequenceEqual(other._keywords)
+        && (_startBytes is null) == (other._startBytes is null)
+        && (_prefilter is null ? other._prefilter is null : other._prefilter is not null && _prefilter.SameTables(other._prefilter));
+
+    /// <summary>Writes this automaton in the form <see cref="KeywordAutomatonBuilder.OfferPrebuilt"/> reads.</summary>
+    public void Write(Stream output)
+    {
+        using var w = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true);
+        w.Write(FormatMagic);
+        w.Write(FormatVersion);
+        w.Write(_keywords.Length);
+        foreach (var k in _keywords)
+        {
+            w.Write(k.Length);
+            w.Write(Encoding.ASCII.GetBytes(k));
+        }
+        w.Write(_classCount);
+        w.Write(_firstMatchState);
+        w.Write(_stateCount);
+        w.Write(_classOf);
+        WriteArray(w, _outputStart);
+        WriteArray(w, _outputs);
+        w.Write(_prefilter is not null);
+        _prefilter?.Write(w);
+        // Last, so that it can be read later: with the prefilter in use, searches never need it.
+        WriteArray(w, Table);
+    }
+
+    /// <summary>
+    /// Reads an automaton written by <see cref="Write"/> from the stream <paramref name="open"/> opens,
+    /// when it was built from exactly <paramref name="keywords"/> (folded, in id order); otherwise, or
+    /// when the data is of another format version, null. The DFA table is read from a second stream
+    /// on first use, if ever: on a CPU with AVX2 the prefilter does the searches.
+    /// </summary>
+    internal static KeywordAutomaton? Read(Func<Stream> open, IReadOnlyList<byte[]> keywords)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return null;
+        }
+        using var input = open();
+        using var r = new BinaryReader(input, Encoding.UTF8, leaveOpen: true);
+        if (r.ReadUInt32() != FormatMagic || r.ReadInt32() != FormatVersion || r.ReadInt32() != keywords.Count)
+        {
+            return null;
+        }
+        Span<byte> buffer = stackalloc byte[256];
+        foreach (var expected in keywords)
+        {
+            int length = r.ReadInt32();
+            if (length != expected.Length || length > buffer.Length)
+            {
+                return null;
+            }
+            input.ReadExactly(buffer[..length]);
+            if (!buffer[..length].SequenceEqual(expected))
+            {
+                return null;
+            }
+        }
+        int classCount = r.ReadInt32();
+        int firstMatchState = r.ReadInt32();
+        int stateCount = r.ReadInt32();
+        var classOf = r.ReadBytes(256);
+        var outputStart = ReadArray<int>(r);
+        var outputs = ReadArray<int>(r);
+        var prefilter = r.ReadBoolean() ? KeywordPrefilter.Read(r, keywords) : null;
+        long tableAt = input.Position;
+        int[] LoadTable()
+        {
+            using var again = open();
+            again.Position = tableAt;
+            using var reader = new BinaryReader(again, Encoding.UTF8, leaveOpen: true);
+            return ReadArray<int>(reader);
+        }
+        var automaton = new KeywordAutomaton(null, LoadTable, stateCount, classOf, classCount, firstMatchState, outputStart, outputs,
+            [.. keywords.Select(k => k.Length)], KeywordAutomatonBuilder.StartSkip(keywords), prefilter,
+            [.. keywords.Select(k => Encoding.ASCII.GetString(k))])
+        {
+            Prebuilt = true,
+        };
+        automaton.AssertInvariants();
+        return automaton;
+    }
+
+    internal static void WriteArray<T>(BinaryWriter w, T[] values)
+        where T : unmanaged
+    {
+        w.Write(values.Length);
+        w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    internal static T[] ReadArray<T>(BinaryReader r)
+        where T : unmanaged
+    {
+        int count = r.ReadInt32();
+        if (count < 0 || count > 1 << 26)
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+        }
+        var values = GC.AllocateUninitializedArray<T>(count);
+        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+}
+
+/// <summary>The prefilter's part of the automaton's binary form.</summary>
+internal sealed partial class KeywordPrefilter
+{
+    internal void Write(BinaryWriter w)
+    {
+        KeywordAutomaton.WriteArray(w, _masks);
+        KeywordAutomaton.WriteArray(w, _bitmap);
+        KeywordAutomaton.WriteArray(w, _slotCode);
+        KeywordAutomaton.WriteArray(w, _slotStart);
+        KeywordAutomaton.WriteArray(w, _slotEnd);
+        KeywordAutomaton.WriteArray(w, _entryId);
+        KeywordAutomaton.WriteArray(w, _entryOffset);
+        KeywordAutomaton.WriteArray(w, FingerprintOffsets);
+        KeywordAutomaton.WriteArray(w, Buckets);
+    }
+
+    internal bool SameTables(KeywordPrefilter other) =>
+        _masks.AsSpan().SequenceEqual(other._masks) && _bitmap.AsSpan().SequenceEqual(other._bitmap)
+        && _slotCode.AsSpan().SequenceEqual(other._slotCode) && _slotStart.AsSpan().SequenceEqual(other._slotStart)
+        && _slotEnd.AsSpan().SequenceEqual(other._slotEnd) && _entryId.AsSpan().SequenceEqual(other._entryId)
+        && _entryOffset.AsSpan().SequenceEqual(other._entryOffset) && _keywords.Length == other._keywords.Length
+        && _keywords.Zip(other._keywords).All(p => p.First.AsSpan().SequenceEqual(p.Second))
+        && FingerprintOffsets.AsSpan().SequenceEqual(other.FingerprintOffsets) && Buckets.AsSpan().SequenceEqual(other.Buckets);
+
+    internal static KeywordPrefilter Read(BinaryReader r, IReadOnlyList<byte[]> keywords) =>
+        new(KeywordAutomaton.ReadArray<Vector256<byte>>(r), KeywordAutomaton.ReadArray<uint>(r), KeywordAutomaton.ReadArray<uint>(r),
+            KeywordAutomaton.ReadArray<int>(r), KeywordAutomaton.ReadArray<int>(r), KeywordAutomaton.ReadArray<int>(r),
+            KeywordAutomaton.ReadArray<int>(r), [.. keywords])
+        {
+            FingerprintOffsets = KeywordAutomaton.ReadArray<int>(r),
+            Buckets = KeywordAutomaton.ReadArray<int>(r),
+        };
+}
