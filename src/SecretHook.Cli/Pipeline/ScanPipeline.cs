@@ -52,14 +52,17 @@ public sealed class ScanPipeline : IScanSink
     /// <summary>Most items in flight (queued or being scanned).</summary>
     internal const int MaxQueuedItems = 4096;
 
-    /// <summary>Most bytes of chunk copies in flight (one larger chunk is let in alone).</summary>
-    internal const long MaxQueuedBytes = 4L * 1024 * 1024;
+    /// <summary>
+    /// Most bytes of chunk copies in flight (one larger chunk is let in alone). Detection is far slower
+    /// than parsing, so a megabyte keeps every worker busy; more would only hold memory.
+    /// </summary>
+    internal const long MaxQueuedBytes = 1024 * 1024;
 
     /// <summary>Chunk copies larger than this are not kept for reuse.</summary>
     private const int MaxPooledCopyBytes = 256 * 1024;
 
     /// <summary>Most bytes held by chunk copies kept for reuse.</summary>
-    private const long MaxPooledBytes = 8L * 1024 * 1024;
+    private const long MaxPooledBytes = 2L * 1024 * 1024;
 
     private readonly ScanSettings _settings;
     private readonly Task<Detector> _detector;
@@ -376,8 +379,8 @@ public sealed class ScanPipeline : IScanSink
 
         public long Sequence { get; private set; }
 
-        /// <summary>The bytes this copy holds for the queue's budget.</summary>
-        public long Weight => _length + (4L * _lineCount);
+        /// <summary>The bytes this copy holds for the queue's budget (with its own object's).</summary>
+        public long Weight => 64 + _length + (4L * _lineCount);
 
         /// <summary>The bytes its buffers take.</summary>
         public long Capacity => _bytes.Length + (4L * _lines.Length);
