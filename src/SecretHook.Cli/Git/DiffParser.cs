@@ -28,7 +28,8 @@ internal enum DiffFileKind
 /// not all of them were kept (the file adds more than the limit, or one line was longer than git's
 /// output reader takes): the file was not fully scanned, which a command must not pass silently.
 /// <see cref="OldBlobs"/> (one per parent; git's all-zero id when the file is new there) and
-/// <see cref="NewBlob"/> are the full blob ids from the <c>index</c> line, when git printed one.
+/// <see cref="NewBlob"/> are the full blob ids from the <c>index</c> line, when git printed one, for a
+/// file that is not <see cref="DiffFileKind.Text"/> (only a binary file is read from its blobs).
 /// </summary>
 internal readonly record struct DiffFile(
     string Path,
@@ -83,8 +84,8 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
     private bool _deleted;
     private bool _binary;
     private bool _submodule;
-    private string[]? _oldBlobs;
-    private string? _newBlob;
+    private byte[] _index = new byte[2 * 64 + 2];
+    private int _indexLength;
     private bool _lineCut;
 
     private bool _inHunk;
@@ -328,8 +329,7 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
         _deleted = false;
         _binary = false;
         _submodule = false;
-        _oldBlobs = null;
-        _newBlob = null;
+        _indexLength = 0;
         _parents = 1;
         _addedLength = 0;
         _addedBytes = 0;
@@ -351,13 +351,15 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
             return; // nothing added: a deletion, pure rename or copy, mode change, …
         }
         string path = _plusPath ?? _renamedTo ?? _headerPath ?? "?";
+        var (olds, fresh) = kind == DiffFileKind.Text ? default : BlobIds();
         sink.OnFile(new DiffFile(path, kind, _added.AsMemory(0, _addedLength), _lineNumbers, _addedBytes, _truncated,
-            _oldBlobs, _newBlob));
+            olds, fresh));
     }
 
     /// <summary>
     /// Reads <c>OLD[,OLD…]..NEW[ MODE]</c>; false (leaving the line to the other rules) when it is not
-    /// that shape. A mode of 160000 marks a submodule.
+    /// that shape. A mode of 160000 marks a submodule. The ids are kept as bytes and become strings
+    /// only for a file that needs them (a binary one, see <see cref="BlobIds"/>): most files never do.
     /// </summary>
     private bool ParseIndex(ReadOnlySpan<byte> rest)
     {
@@ -369,14 +371,23 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
         var after = rest[(dots + 2)..];
         int space = after.IndexOf((byte)' ');
         var newId = space < 0 ? after : after[..space];
-        var olds = GitPaths.Decode(rest[..dots]).Split(',');
-        string fresh = GitPaths.Decode(newId);
-        if (!IsHexId(fresh) || !Array.TrueForAll(olds, IsHexId))
+        if (!IsHexId(newId))
         {
             return false;
         }
-        _oldBlobs = olds;
-        _newBlob = fresh;
+        foreach (var range in rest[..dots].Split((byte)','))
+        {
+            if (!IsHexId(rest[..dots][range]))
+            {
+                return false;
+            }
+        }
+        _indexLength = dots + 2 + newId.Length;
+        if (_index.Length < _indexLength)
+        {
+            Array.Resize(ref _index, Math.Max(_indexLength, 2 * _index.Length));
+        }
+        rest[.._indexLength].CopyTo(_index);
         if (space >= 0 && after[(space + 1)..].SequenceEqual("160000"u8))
         {
             _submodule = true;
@@ -384,7 +395,19 @@ internal sealed class DiffParser(IDiffSink sink, long maxAddedBytesPerFile)
         return true;
     }
 
-    private static bool IsHexId(string id) => id.Length >= 4 && id.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
+    /// <summary>The old and new blob ids of the current file's <c>index</c> line (null, null without one).</summary>
+    private (string[]? Olds, string? New) BlobIds()
+    {
+        if (_indexLength == 0)
+        {
+            return (null, null);
+        }
+        var ids = _index.AsSpan(0, _indexLength);
+        int dots = ids.IndexOf(".."u8);
+        return (GitPaths.Decode(ids[..dots]).Split(','), GitPaths.Decode(ids[(dots + 2)..]));
+    }
+
+    private static bool IsHexId(ReadOnlySpan<byte> id) => id.Length >= 4 && id.IndexOfAnyExcept("0123456789abcdef"u8) < 0;
 
     /// <summary>Parses <c>@@ -a,b +c,d @@</c> or, with n parents, n+1 <c>@</c> and n old ranges.</summary>
     private void StartHunk(ReadOnlySpan<byte> line)

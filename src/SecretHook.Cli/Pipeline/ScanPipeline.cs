@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SecretHook.Cli.Infrastructure;
 using SecretHook.Cli.Settings;
@@ -35,22 +37,49 @@ public sealed record ScanOutcome(
 }
 
 /// <summary>
-/// The one pipeline every scanning command runs: a source feeds files and chunks; files are read and
-/// scanned by workers (chunks where they arrive); the path allowlist keeps files out before they are
-/// read; findings are then filtered — inline allow markers, the ignore file, the baseline, in that
-/// order — and sorted once. Workers, counters and filtering live here and nowhere else.
+/// The one pipeline every scanning command runs: a source feeds files and chunks; workers read and
+/// scan files, and scan chunks (copied, since a chunk's memory is the source's), while the source
+/// goes on producing — for a history scan, git's output is parsed on the source's thread while the
+/// other threads run the detector. Work waits in one <see cref="WorkQueue{T}"/> bounded by count and
+/// by the bytes it holds, so memory does not grow with the input; only findings are kept. The path
+/// allowlist keeps files out before they are read; findings are then filtered — inline allow markers,
+/// the ignore file, the baseline, in that order — and sorted once, from the order the source produced
+/// them (chunk findings are numbered by their chunk), so the report does not depend on which worker
+/// ran first. Workers, counters and filtering live here and nowhere else.
 /// </summary>
 public sealed class ScanPipeline : IScanSink
 {
+    /// <summary>Most items in flight (queued or being scanned).</summary>
+    internal const int MaxQueuedItems = 4096;
+
+    /// <summary>
+    /// Most bytes of chunk copies in flight (one larger chunk is let in alone). Detection is far slower
+    /// than parsing, so a megabyte keeps every worker busy; more would only hold memory.
+    /// </summary>
+    internal const long MaxQueuedBytes = 1024 * 1024;
+
+    /// <summary>Chunk copies larger than this are not kept for reuse.</summary>
+    private const int MaxPooledCopyBytes = 256 * 1024;
+
+    /// <summary>Most bytes held by chunk copies kept for reuse.</summary>
+    private const long MaxPooledBytes = 2L * 1024 * 1024;
+
     private readonly ScanSettings _settings;
     private readonly Task<Detector> _detector;
     private readonly ConcurrentQueue<SkippedFile> _skipped = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly List<string> _warnings = [];
-    private readonly List<List<Finding>> _results = [];
     private readonly Worker _inline;
-    private BlockingCollection<FileItem>? _queue;
-    private List<Thread>? _threads;
+    private readonly List<Worker> _workers = [];
+    private readonly List<Thread> _threads = [];
+    private readonly Stack<ChunkCopy> _spare = new();
+    private readonly Lock _spareGate = new();
+    private long _spareBytes;
+    private WorkQueue<Work>? _queue;
+    private ChunkCopy? _pending;
+    private long _chunks;
+    private ExceptionDispatchInfo? _failure;
+    private volatile bool _abandoned;
     private int _filesByPath;
 
     private ScanPipeline(ScanSettings settings)
@@ -59,7 +88,6 @@ public sealed class ScanPipeline : IScanSink
         // Building the automaton takes milliseconds; overlap it with the source's start (git's process).
         _detector = Task.Run(() => new Detector(settings.Rules, settings.InlineMarkers));
         _inline = new Worker(this);
-        _results.Add(_inline.Findings);
     }
 
     /// <summary>
@@ -74,15 +102,19 @@ public sealed class ScanPipeline : IScanSink
         var pipeline = new ScanPipeline(settings);
         using (var progress = settings.Progress && env is not null ? new ProgressLine(pipeline, env.Stderr, clock) : null)
         {
+            bool finished = false;
             try
             {
                 source.Run(pipeline);
+                finished = true;
             }
             finally
             {
-                pipeline.Drain();
+                // A source that failed ends the run: what is still queued need not be scanned.
+                pipeline.Drain(abandon: !finished);
             }
         }
+        pipeline.ThrowIfWorkerFailed();
         var outcome = pipeline.Outcome(clock.Elapsed);
         if (settings.Verify && env is not null && outcome.Findings.Count > 0)
         {
@@ -121,49 +153,42 @@ public sealed class ScanPipeline : IScanSink
         {
             return;
         }
+        ThrowIfWorkerFailed();
         if (_settings.Threads <= 1)
         {
             _inline.Scan(file);
             return;
         }
-        if (_queue is null)
-        {
-            _queue = new BlockingCollection<FileItem>(boundedCapacity: 4096);
-            _threads = [];
-            for (int i = 0; i < _settings.Threads; i++)
-            {
-                var worker = new Worker(this);
-                _results.Add(worker.Findings);
-                var thread = new Thread(() =>
-                {
-                    try
-                    {
-                        foreach (var item in _queue.GetConsumingEnumerable())
-                        {
-                            worker.Scan(item);
-                        }
-                    }
-                    finally
-                    {
-                        worker.Dispose();
-                    }
-                })
-                { IsBackground = true, Name = "secrethook-worker" };
-                _threads.Add(thread);
-                thread.Start();
-            }
-        }
-        _queue.Add(file);
+        Queue(_settings.Threads).Add(new Work(file, null), 0);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The chunk is copied and scanned by a worker while the source goes on. The first one waits, so
+    /// that a source of a single chunk (the index of a one-file commit, standard input) starts no
+    /// thread: it is scanned on this thread when the source ends.
+    /// </remarks>
     public void Content(in Chunk chunk)
     {
         if (AllowedByPath(chunk.Path))
         {
             return;
         }
-        _inline.Scan(chunk);
+        ThrowIfWorkerFailed();
+        if (_settings.Threads <= 1)
+        {
+            _inline.Scan(chunk, _inline.Findings);
+            return;
+        }
+        var copy = Copy(chunk, _chunks++);
+        if (_queue is null && _pending is null)
+        {
+            _pending = copy;
+            return;
+        }
+        // Detection is CPU work: more threads than cores would only take turns.
+        var queue = Queue(Math.Min(_settings.Threads, Environment.ProcessorCount));
+        queue.Add(new Work(null, copy), copy.Weight);
     }
 
     /// <inheritdoc />
@@ -188,23 +213,147 @@ public sealed class ScanPipeline : IScanSink
         return false;
     }
 
-    private void Drain()
+    /// <summary>The work queue, with <paramref name="threads"/> workers started on first use (a chunk held back goes first).</summary>
+    private WorkQueue<Work> Queue(int threads)
     {
         if (_queue is not null)
         {
-            _queue.CompleteAdding();
-            foreach (var t in _threads!)
+            return _queue;
+        }
+        var queue = new WorkQueue<Work>(MaxQueuedItems, MaxQueuedBytes);
+        for (int i = 0; i < Math.Max(1, threads); i++)
+        {
+            var worker = new Worker(this);
+            _workers.Add(worker);
+            var thread = new Thread(() => RunWorker(queue, worker)) { IsBackground = true, Name = "secrethook-worker" };
+            _threads.Add(thread);
+            thread.Start();
+        }
+        _queue = queue;
+        if (_pending is { } first)
+        {
+            _pending = null;
+            queue.Add(new Work(null, first), first.Weight);
+        }
+        return queue;
+    }
+
+    /// <summary>A worker thread: scans what it takes until the queue ends; after a failure it only empties the queue.</summary>
+    private void RunWorker(WorkQueue<Work> queue, Worker worker)
+    {
+        try
+        {
+            while (queue.TryTake(out var work, out long weight))
+            {
+                try
+                {
+                    if (!_abandoned && Volatile.Read(ref _failure) is null)
+                    {
+                        if (work.File is { } file)
+                        {
+                            worker.Scan(file);
+                        }
+                        else
+                        {
+                            worker.Scan(work.Chunk!);
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                }
+                finally
+                {
+                    if (work.Chunk is { } copy)
+                    {
+                        Recycle(copy);
+                    }
+                    queue.Done(weight);
+                }
+            }
+        }
+        finally
+        {
+            worker.Dispose();
+        }
+    }
+
+    /// <summary>Rethrows, on the caller's thread, the first exception a worker hit.</summary>
+    private void ThrowIfWorkerFailed() => Volatile.Read(ref _failure)?.Throw();
+
+    private ChunkCopy Copy(in Chunk chunk, long sequence)
+    {
+        ChunkCopy? copy = null;
+        lock (_spareGate)
+        {
+            if (_spare.TryPop(out copy))
+            {
+                _spareBytes -= copy.Capacity;
+            }
+        }
+        copy ??= new ChunkCopy();
+        copy.Fill(chunk, sequence);
+        return copy;
+    }
+
+    private void Recycle(ChunkCopy copy)
+    {
+        copy.Clear();
+        if (copy.Capacity > MaxPooledCopyBytes)
+        {
+            return;
+        }
+        lock (_spareGate)
+        {
+            if (_spareBytes + copy.Capacity <= MaxPooledBytes)
+            {
+                _spare.Push(copy);
+                _spareBytes += copy.Capacity;
+            }
+        }
+    }
+
+    private void Drain(bool abandon)
+    {
+        if (abandon)
+        {
+            _abandoned = true;
+        }
+        if (_pending is { } last)
+        {
+            // The source's only chunk: scan it here, where no thread needs starting.
+            _pending = null;
+            if (!abandon)
+            {
+                _inline.Scan(last, last.Sequence);
+            }
+        }
+        if (_queue is not null)
+        {
+            _queue.Complete();
+            foreach (var t in _threads)
             {
                 t.Join();
             }
-            _queue.Dispose();
         }
         _inline.Dispose();
     }
 
     private ScanOutcome Outcome(TimeSpan elapsed)
     {
-        var all = _results.SelectMany(r => r).ToList();
+        // The order the source produced: chunk findings by chunk, then files' findings.
+        var all = new List<Finding>(_inline.Findings);
+        var byChunk = _inline.ChunkFindings.Concat(_workers.SelectMany(w => w.ChunkFindings)).ToList();
+        byChunk.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        foreach (var (_, found) in byChunk)
+        {
+            all.AddRange(found);
+        }
+        foreach (var w in _workers)
+        {
+            all.AddRange(w.Findings);
+        }
         var afterInline = all.Where(f => !f.InlineAllowed).ToList();
         int inline = all.Count - afterInline.Count;
         var ignore = _settings.Ignore;
@@ -213,11 +362,103 @@ public sealed class ScanPipeline : IScanSink
         var baseline = _settings.Baseline;
         var kept = baseline is null ? afterIgnore : afterIgnore.Where(f => !baseline.Contains(f)).ToList();
         kept.Sort(Finding.Order);
-        long files = _results.Count == 0 ? 0 : Worker.TotalFiles(this), bytes = Worker.TotalBytes(this);
+        long files = Worker.TotalFiles(this), bytes = Worker.TotalBytes(this);
         var skipped = _skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
         return new ScanOutcome(kept,
             new SuppressionCounts(_filesByPath, inline, afterInline.Count - afterIgnore.Count, afterIgnore.Count - kept.Count),
             stale, skipped, [.. _errors], [.. _warnings], files, bytes, elapsed);
+    }
+
+    /// <summary>A file to read or a chunk copy to scan.</summary>
+    private readonly record struct Work(FileItem? File, ChunkCopy? Chunk);
+
+    /// <summary>
+    /// A chunk copied out of the source's buffers (bytes and line map), numbered in the order the source
+    /// produced it; reused once scanned. It is its own line map, so scanning it allocates nothing.
+    /// </summary>
+    private sealed class ChunkCopy : IReadOnlyList<int>
+    {
+        private byte[] _bytes = [];
+        private int _length;
+        private int[] _lines = [];
+        private int _lineCount;
+        private bool _hasLines;
+        private string _path = "";
+        private int _firstLine;
+        private CommitInfo? _commit;
+        private string? _displayPath;
+
+        public long Sequence { get; private set; }
+
+        /// <summary>The bytes this copy holds for the queue's budget (with its own object's).</summary>
+        public long Weight => 64 + _length + (4L * _lineCount);
+
+        /// <summary>The bytes its buffers take.</summary>
+        public long Capacity => _bytes.Length + (4L * _lines.Length);
+
+        public int Count => _lineCount;
+
+        public int this[int index] => (uint)index < (uint)_lineCount ? _lines[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public void Fill(in Chunk chunk, long sequence)
+        {
+            Sequence = sequence;
+            var content = chunk.Content.Span;
+            if (_bytes.Length < content.Length)
+            {
+                _bytes = new byte[Math.Max(content.Length, Math.Min(2 * _bytes.Length, Array.MaxLength))];
+            }
+            content.CopyTo(_bytes);
+            _length = content.Length;
+            _hasLines = chunk.LineNumbers is not null;
+            _lineCount = 0;
+            if (chunk.LineNumbers is { } map)
+            {
+                if (_lines.Length < map.Count)
+                {
+                    _lines = new int[Math.Max(map.Count, Math.Min(2 * _lines.Length, Array.MaxLength))];
+                }
+                if (map is List<int> list)
+                {
+                    CollectionsMarshal.AsSpan(list).CopyTo(_lines);
+                }
+                else
+                {
+                    for (int i = 0; i < map.Count; i++)
+                    {
+                        _lines[i] = map[i];
+                    }
+                }
+                _lineCount = map.Count;
+            }
+            _path = chunk.Path;
+            _firstLine = chunk.FirstLine;
+            _commit = chunk.Commit;
+            _displayPath = chunk.DisplayPath;
+        }
+
+        public Chunk AsChunk() =>
+            new(_bytes.AsMemory(0, _length), _path, _firstLine, _hasLines ? this : null, _commit, _displayPath);
+
+        /// <summary>Drops the references (paths, commit), keeps the buffers.</summary>
+        public void Clear()
+        {
+            _length = 0;
+            _lineCount = 0;
+            _path = "";
+            _commit = null;
+            _displayPath = null;
+        }
+
+        public IEnumerator<int> GetEnumerator()
+        {
+            for (int i = 0; i < _lineCount; i++)
+            {
+                yield return _lines[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private long _files, _bytes;
@@ -282,8 +523,13 @@ public sealed class ScanPipeline : IScanSink
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         private Detector? _detector;
         private DetectorScratch? _scratch;
+        private readonly List<Finding> _found = [];
 
+        /// <summary>Findings in files.</summary>
         public List<Finding> Findings { get; } = [];
+
+        /// <summary>Findings in chunks, with the number of the chunk they are in.</summary>
+        public List<(long Sequence, Finding[] Found)> ChunkFindings { get; } = [];
 
         public static long TotalFiles(ScanPipeline p) => Interlocked.Read(ref p._files);
 
@@ -291,12 +537,25 @@ public sealed class ScanPipeline : IScanSink
 
         private Detector Detector => _detector ??= owner._detector.GetAwaiter().GetResult();
 
-        public void Scan(in Chunk chunk)
+        public void Scan(in Chunk chunk, List<Finding> output)
         {
             _scratch ??= Detector.CreateScratch();
             Interlocked.Increment(ref owner._files);
             Interlocked.Add(ref owner._bytes, chunk.Content.Length);
-            Detector.Scan(chunk, _scratch, Findings);
+            Detector.Scan(chunk, _scratch, output);
+        }
+
+        /// <summary>Scans a chunk copy; its findings are kept under its number.</summary>
+        public void Scan(ChunkCopy copy) => Scan(copy, copy.Sequence);
+
+        public void Scan(ChunkCopy copy, long sequence)
+        {
+            _found.Clear();
+            Scan(copy.AsChunk(), _found);
+            if (_found.Count > 0)
+            {
+                ChunkFindings.Add((sequence, [.. _found]));
+            }
         }
 
         public void Scan(FileItem file)
