@@ -5,7 +5,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Matching;
-using SecretHook.Core.Rules;
+using SecretHook.Pack;
 
 namespace SecretHook.Benchmarks;
 
@@ -38,7 +38,7 @@ public class MatcherBenchmarks
     public void Setup()
     {
         _text = Input == "Dense" ? Corpus.Dense(Size) : Corpus.Sparse(Size);
-        _detector = new Detector(BuiltInRules.Load());
+        _detector = new Detector(CompiledRulePack.Load());
         _scratch = _detector.CreateScratch();
         _automaton = _detector.Automaton;
         _hits.Clear();

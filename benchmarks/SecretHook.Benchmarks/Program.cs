@@ -4,13 +4,15 @@ using SecretHook.Benchmarks;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Matching;
 using SecretHook.Core.Rules;
+using SecretHook.Pack;
 
+if (Environment.GetEnvironmentVariable("SH_NOGEN") == "1") { CompiledRulePack.Load(); Rule.OfferPrebuiltRegexes(null); }
 if (args is ["loop", string corpusName, ..])
 {
     // For a profiler (perf record with DOTNET_PerfMapEnabled=1): the whole detector over one corpus, repeatedly.
     int repeat = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50;
     var text = corpusName == "dense" ? Corpus.Dense(MatcherBenchmarks.Size) : Corpus.Sparse(MatcherBenchmarks.Size);
-    var detector = new Detector(BuiltInRules.Load());
+    var detector = new Detector(CompiledRulePack.Load());
     var scratch = detector.CreateScratch();
     var findings = new List<Finding>();
     var sw = Stopwatch.StartNew();
@@ -28,8 +30,8 @@ if (args is ["probe-rules", ..])
     // Where the detector's time goes on the dense corpus: each keyword hit's line window (±512 bytes,
     // as the detector cuts it, without merging), per rule: windows, bytes, and time in Regex.IsMatch;
     // then the same with a tight window (16 bytes before the keyword, 256 after, within the line).
-    var rules = BuiltInRules.Load().Rules;
-    var automaton = new Detector(BuiltInRules.Load()).Automaton;
+    var rules = CompiledRulePack.Load().Rules;
+    var automaton = new Detector(CompiledRulePack.Load()).Automaton;
     var byKeyword = new Dictionary<string, List<Rule>>(StringComparer.OrdinalIgnoreCase);
     foreach (var r in rules)
     {
@@ -108,10 +110,10 @@ if (args is ["probe", ..])
     // A quick look without BenchmarkDotNet: pass rates of the prefilter's stages and best-of-N
     // throughput of each search on both corpora.
     int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
-    var detector = new Detector(BuiltInRules.Load());
+    var detector = new Detector(CompiledRulePack.Load());
     var automaton = detector.Automaton;
     // What the detector would do if the netrc rule's multi-line window cost nothing (see probe-rules).
-    var all = BuiltInRules.Load();
+    var all = CompiledRulePack.Load();
     var noNetrc = new Detector(new RuleSet([.. all.Rules.Where(r => r.Id != "netrc-password")], all.GlobalAllowlist));
     var noNetrcScratch = noNetrc.CreateScratch();
     // The detector without decoding, and the encoded-text finder alone (what decoding costs).

@@ -91,7 +91,7 @@ public static class RulesCommand
         {
             throw new UsageException($"cannot read {given}: {e.Message}");
         }
-        var reserved = Rules.CompiledRulePack.Load().Rules.Select(r => r.Id).ToList();
+        var reserved = SecretHook.Pack.CompiledRulePack.Load().Rules.Select(r => r.Id).ToList();
         var result = Core.Migration.GitleaksImporter.Convert(text, given, reserved);
         foreach (var error in result.Errors)
         {

@@ -1,12 +1,12 @@
 using System.Globalization;
 using SecretHook.Cli.Configuration;
 using SecretHook.Cli.Infrastructure;
-using SecretHook.Cli.Rules;
 using SecretHook.Core.Configuration;
 using SecretHook.Core.Paths;
 using SecretHook.Core.Rules;
 using SecretHook.Core.Suppression;
 using SecretHook.Core.Verification;
+using SecretHook.Pack;
 
 namespace SecretHook.Cli.Settings;
 

@@ -136,8 +136,24 @@ public sealed class Rule
     /// <summary>Compiles a rule regex with <see cref="Options"/> (linear time).</summary>
     public static Regex Compile(string pattern) => new(pattern, Options);
 
-    /// <summary>Compiles a vetted regex with <see cref="VettedOptions"/> and <see cref="VettedTimeout"/>.</summary>
-    public static Regex CompileVetted(string pattern) => new(pattern, VettedOptions, VettedTimeout);
+    /// <summary>
+    /// A vetted regex with <see cref="VettedOptions"/> and <see cref="VettedTimeout"/>: the prebuilt
+    /// (source-generated) instance for <paramref name="pattern"/> when one was offered
+    /// (<see cref="OfferPrebuiltRegexes"/>), else the backtracking interpreter.
+    /// </summary>
+    public static Regex CompileVetted(string pattern) =>
+        Volatile.Read(ref s_prebuilt)?.Invoke(pattern) ?? new(pattern, VettedOptions, VettedTimeout);
+
+    private static Func<string, Regex?>? s_prebuilt;
+
+    /// <summary>
+    /// Offers regexes compiled at build time for the built-in pack's patterns (<c>[GeneratedRegex]</c>
+    /// sources the pack compiler writes): <paramref name="lookup"/> returns the instance whose pattern is
+    /// exactly the one asked for, with <see cref="VettedOptions"/> and <see cref="VettedTimeout"/>, or
+    /// null. Such a regex matches exactly what the interpreter does, at compiled speed under native AOT
+    /// and without parsing the pattern at run time. Null withdraws the offer.
+    /// </summary>
+    public static void OfferPrebuiltRegexes(Func<string, Regex?>? lookup) => Volatile.Write(ref s_prebuilt, lookup);
 }
 
 /// <summary>A rule's examples: positive templates (see <see cref="TemplateExpander"/>) and negative literals.</summary>

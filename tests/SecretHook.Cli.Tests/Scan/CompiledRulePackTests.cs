@@ -1,5 +1,5 @@
-using SecretHook.Cli.Rules;
 using SecretHook.Core.Rules;
+using SecretHook.Pack;
 
 namespace SecretHook.Cli.Tests.Scan;
 

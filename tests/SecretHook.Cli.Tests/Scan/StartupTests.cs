@@ -1,8 +1,8 @@
 using System.Reflection;
-using SecretHook.Cli.Rules;
 using SecretHook.Cli.Tests.Support;
 using SecretHook.Core.Configuration;
 using SecretHook.Core.Detection;
+using SecretHook.Pack;
 
 namespace SecretHook.Cli.Tests.Scan;
 

@@ -1,7 +1,7 @@
-using SecretHook.Cli.Rules;
 using SecretHook.Core.Configuration;
 using SecretHook.Core.Rules;
 using SecretHook.Core.Verification;
+using SecretHook.Pack;
 
 namespace SecretHook.Cli.Tests.Verification;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using SecretHook.Cli.Rules;
 using SecretHook.Cli.Verification;
 using SecretHook.Core.Rules;
 using SecretHook.Core.Verification;
+using SecretHook.Pack;
 
 namespace SecretHook.Cli.Tests.Verification;
 
