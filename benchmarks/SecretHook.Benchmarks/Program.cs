@@ -6,7 +6,13 @@ using SecretHook.Core.Matching;
 using SecretHook.Core.Rules;
 using SecretHook.Pack;
 
-if (Environment.GetEnvironmentVariable("SH_NOGEN") == "1") { CompiledRulePack.Load(); Rule.OfferPrebuiltRegexes(null); }
+if (Environment.GetEnvironmentVariable("SECRETHOOK_BENCH_INTERPRETER") == "1")
+{
+    // Every mode below, with the built-in patterns on the regex interpreter instead of the regexes
+    // compiled at build time (what the detector cost before they were): load the pack, withdraw the offer.
+    CompiledRulePack.Load();
+    Rule.OfferPrebuiltRegexes(null);
+}
 if (args is ["loop", string corpusName, ..])
 {
     // For a profiler (perf record with DOTNET_PerfMapEnabled=1): the whole detector over one corpus, repeatedly.

@@ -29,13 +29,16 @@ public static class StagedCommand
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
+                // git's diff runs while the settings are built; if they fail, disposing kills it.
+                var git = new GitRunner(env);
+                using var early = git.StartEarly(GitSources.StagedDiffArguments);
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
-                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env), env), env, BlockedHint);
+                return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env, git), env), env, BlockedHint);
             });
         });
     }
 
-    /// <summary>The index against HEAD.</summary>
-    internal static IScanSource Source(ScanSettings settings, CliEnvironment env) =>
-        new GitDiffSource(env, GitSources.Staged, settings.MaxFileSize);
+    /// <summary>The index against HEAD, read with <paramref name="git"/> (or a new runner).</summary>
+    internal static IScanSource Source(ScanSettings settings, CliEnvironment env, GitRunner? git = null) =>
+        new GitDiffSource(env, GitSources.Staged, settings.MaxFileSize) { Git = git };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SecretHook.Cli.Infrastructure;
 
 namespace SecretHook.Cli.GitIntegration;
 
@@ -15,7 +16,7 @@ internal sealed class BlobReader(GitRunner git) : IDisposable
 
     private Process? _process;
     private BufferedStream? _output;
-    private Task<string>? _stderr;
+    private BackgroundThread<string>? _stderr;
 
     /// <summary>
     /// The content of blob <paramref name="id"/>, or null (with its <paramref name="size"/>) when it is
@@ -69,7 +70,7 @@ internal sealed class BlobReader(GitRunner git) : IDisposable
             return _output;
         }
         _process = git.Start(BatchArgs);
-        _stderr = _process.StandardError.ReadToEndAsync();
+        _stderr = new BackgroundThread<string>("git cat-file stderr", _process.StandardError.ReadToEnd);
         _output = new BufferedStream(_process.StandardOutput.BaseStream, 64 * 1024);
         return _output;
     }
@@ -102,7 +103,7 @@ internal sealed class BlobReader(GitRunner git) : IDisposable
         var process = _process!;
         if (process.WaitForExit(1000))
         {
-            string stderr = _stderr is { } t && t.Wait(1000) ? t.Result : "";
+            string stderr = _stderr is { } t && t.TryResult(1000, out string? text) ? text! : "";
             return process.ExitCode == 0
                 ? new GitException("git cat-file's output was cut off: it ended before the whole blob was sent")
                 : GitRunner.Failure(BatchArgs, process.ExitCode, stderr.Length > 0 ? stderr : "its output was cut off");

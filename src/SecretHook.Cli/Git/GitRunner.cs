@@ -92,6 +92,7 @@ internal sealed class GitRunner
     private readonly Dictionary<string, string?> _variables;
     private readonly Func<string, string?> _getVariable;
     private string? _executable;
+    private EarlyStart? _early;
 
     /// <summary>A runner in the command's working directory.</summary>
     public GitRunner(CliEnvironment env)
@@ -214,24 +215,10 @@ internal sealed class GitRunner
     /// </summary>
     public void Stream(IReadOnlyList<string> args, byte[]? stdin, Action<Stream> consume)
     {
-        using (var process = Start(args))
+        using (var process = TakeEarly(args, stdin) ?? Start(args))
         {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var input = Task.Run(() =>
-            {
-                try
-                {
-                    if (stdin is not null)
-                    {
-                        process.StandardInput.BaseStream.Write(stdin);
-                    }
-                    process.StandardInput.Close();
-                }
-                catch (IOException)
-                {
-                    // git exited without reading its input; its exit code tells why.
-                }
-            });
+            var stderr = new BackgroundThread<string>("git stderr", process.StandardError.ReadToEnd);
+            var input = ProcessRunner.Feed(process, stdin);
             try
             {
                 consume(process.StandardOutput.BaseStream);
@@ -241,19 +228,86 @@ internal sealed class GitRunner
             catch (GitException) when (process.WaitForExit(1000) && process.ExitCode != 0)
             {
                 // The output was cut off because git failed or was killed: git's reason is the one to give.
-                throw Failure(args, process.ExitCode, stderr.Wait(1000) ? stderr.Result : "");
+                throw Failure(args, process.ExitCode, stderr.TryResult(1000, out string? message) ? message! : "");
             }
             catch
             {
                 Kill(process);
                 throw;
             }
-            input.GetAwaiter().GetResult();
-            string error = stderr.GetAwaiter().GetResult();
+            input?.Result();
+            string error = stderr.Result();
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
                 throw Failure(args, process.ExitCode, error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>git ARGS</c> now, for a later <see cref="Stream"/> with the same arguments and no
+    /// input, so that git runs while the caller does other work (a commit hook builds its settings
+    /// meanwhile: ~2 ms it no longer waits for). Disposing the result kills git if nothing took it.
+    /// </summary>
+    /// <exception cref="GitException">git cannot be found or started.</exception>
+    public EarlyStart StartEarly(IReadOnlyList<string> args)
+    {
+        _early?.Dispose();
+        _early = new EarlyStart([.. args], Start(args));
+        return _early;
+    }
+
+    private Process? TakeEarly(IReadOnlyList<string> args, byte[]? stdin)
+    {
+        if (_early is not { } early || stdin is not null || !early.Args.SequenceEqual(args))
+        {
+            return null;
+        }
+        _early = null;
+        return early.Take();
+    }
+
+    /// <summary>A git process started ahead (<see cref="StartEarly"/>): killed when disposed unless a <see cref="Stream"/> took it.</summary>
+    public sealed class EarlyStart : IDisposable
+    {
+        private Process? _process;
+
+        internal EarlyStart(string[] args, Process process)
+        {
+            Args = args;
+            _process = process;
+            ProcessId = process.Id;
+        }
+
+        internal string[] Args { get; }
+
+        /// <summary>git's process id (for tests).</summary>
+        internal int ProcessId { get; }
+
+        /// <summary>Whether a <see cref="Stream"/> read this process's output (for tests).</summary>
+        internal bool Taken { get; private set; }
+
+        internal Process? Take()
+        {
+            var taken = _process;
+            _process = null;
+            Taken = taken is not null;
+            if (taken is not null)
+            {
+                ProcessRunner.Feed(taken, null); // no input: close git's stdin
+            }
+            return taken;
+        }
+
+        /// <summary>Kills git if no <see cref="Stream"/> took it.</summary>
+        public void Dispose()
+        {
+            if (_process is { } unused)
+            {
+                _process = null;
+                Kill(unused);
+                unused.Dispose();
             }
         }
     }

@@ -32,6 +32,9 @@ internal static class GitSources
     /// empty tree before the first commit. During a merge this is everything the merge brings to HEAD.
     /// The working tree is never read.
     /// </summary>
+    /// <summary>The diff <see cref="Staged"/> runs first (it may be started early: <see cref="GitRunner.StartEarly"/>).</summary>
+    public static IReadOnlyList<string> StagedDiffArguments { get; } = ["diff", "--cached", .. GitRunner.DiffFormatOptions, "HEAD", "--"];
+
     public static void Staged(GitRunner git, IDiffSink sink, long maxAddedBytesPerFile)
     {
         // Almost always HEAD exists: one process (each costs a hook ~1.5 ms). Only when that diff fails
@@ -40,7 +43,7 @@ internal static class GitSources
         var watched = new WatchedSink(sink);
         try
         {
-            Parse(git, ["diff", "--cached", .. GitRunner.DiffFormatOptions, "HEAD", "--"], null, watched, maxAddedBytesPerFile);
+            Parse(git, StagedDiffArguments, null, watched, maxAddedBytesPerFile);
             return;
         }
         catch (GitException) when (!watched.Fed)

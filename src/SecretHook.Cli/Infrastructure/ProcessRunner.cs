@@ -52,25 +52,46 @@ public static class ProcessRunner
         }
         using (process)
         {
-            var stderrTask = process.StandardError.ReadToEndAsync();
+            var stderr = new BackgroundThread<string>("stderr", process.StandardError.ReadToEnd);
+            var input = Feed(process, stdin);
             using var stdout = new MemoryStream();
-            var stdoutTask = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-            if (stdin is not null)
+            process.StandardOutput.BaseStream.CopyTo(stdout);
+            input?.Result();
+            string error = stderr.Result();
+            process.WaitForExit();
+            return new ProcessResult(process.ExitCode, stdout.ToArray(), error);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="stdin"/> to the process's input and closes it: on the calling thread when
+    /// it fits in an empty pipe (which holds at least one 4 KiB page: the write cannot block), else on a
+    /// thread of its own (returned), so that a child blocked writing its output cannot deadlock us.
+    /// </summary>
+    internal static BackgroundThread<bool>? Feed(Process process, byte[]? stdin)
+    {
+        if (stdin is null || stdin.Length <= 4096)
+        {
+            Write(process, stdin);
+            return null;
+        }
+        return new BackgroundThread<bool>("stdin", () => Write(process, stdin));
+
+        static bool Write(Process process, byte[]? stdin)
+        {
+            try
             {
-                try
+                if (stdin is not null)
                 {
                     process.StandardInput.BaseStream.Write(stdin);
                 }
-                catch (IOException)
-                {
-                    // The program exited without reading all of its input; its exit code tells.
-                }
+                process.StandardInput.Close();
             }
-            process.StandardInput.Close();
-            stdoutTask.GetAwaiter().GetResult();
-            string stderr = stderrTask.GetAwaiter().GetResult();
-            process.WaitForExit();
-            return new ProcessResult(process.ExitCode, stdout.ToArray(), stderr);
+            catch (IOException)
+            {
+                // The child exited without reading its input; its exit code tells why.
+            }
+            return true;
         }
     }
 }

@@ -65,7 +65,7 @@ public sealed class ScanPipeline : IScanSink
     private const long MaxPooledBytes = 2L * 1024 * 1024;
 
     private readonly ScanSettings _settings;
-    private readonly Task<Detector> _detector;
+    private readonly BackgroundThread<Detector> _detector;
     private readonly ConcurrentQueue<SkippedFile> _skipped = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly List<string> _warnings = [];
@@ -86,7 +86,7 @@ public sealed class ScanPipeline : IScanSink
     {
         _settings = settings;
         // Building the automaton takes milliseconds; overlap it with the source's start (git's process).
-        _detector = Task.Run(() => new Detector(settings.Rules, settings.InlineMarkers));
+        _detector = new BackgroundThread<Detector>("detector", () => new Detector(settings.Rules, settings.InlineMarkers));
         _inline = new Worker(this);
     }
 
@@ -535,7 +535,7 @@ public sealed class ScanPipeline : IScanSink
 
         public static long TotalBytes(ScanPipeline p) => Interlocked.Read(ref p._bytes);
 
-        private Detector Detector => _detector ??= owner._detector.GetAwaiter().GetResult();
+        private Detector Detector => _detector ??= owner._detector.Result();
 
         public void Scan(in Chunk chunk, List<Finding> output)
         {

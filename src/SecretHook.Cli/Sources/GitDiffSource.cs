@@ -15,6 +15,9 @@ namespace SecretHook.Cli.Sources;
 internal sealed class GitDiffSource(CliEnvironment env, Action<GitRunner, IDiffSink, long> read, long maxAddedBytesPerFile,
     Action<GitRunner>? before = null) : IScanSource
 {
+    /// <summary>The git runner to read with (one that started the source's command early), or null for a new one.</summary>
+    public GitRunner? Git { get; init; }
+
     /// <summary>When set, only files with these repository-relative paths are scanned.</summary>
     public IReadOnlySet<string>? OnlyPaths { get; init; }
 
@@ -24,7 +27,7 @@ internal sealed class GitDiffSource(CliEnvironment env, Action<GitRunner, IDiffS
     /// <inheritdoc />
     public void Run(IScanSink sink)
     {
-        var git = new GitRunner(env);
+        var git = Git ?? new GitRunner(env);
         before?.Invoke(git);
         read(git, new Adapter(this, sink), maxAddedBytesPerFile);
     }

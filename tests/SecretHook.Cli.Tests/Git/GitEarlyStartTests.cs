@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+using SecretHook.Cli.GitIntegration;
+using SecretHook.Cli.Infrastructure;
+
+namespace SecretHook.Cli.Tests.GitIntegration;
+
+/// <summary>
+/// A git command started early (the commit hook starts its diff before building its settings) is the
+/// one the matching read uses, is never used for another command, and is killed when not used.
+/// </summary>
+public sealed class GitEarlyStartTests
+{
+    private static CliEnvironment Env(GitTestRepo repo) =>
+        new(Stream.Null, Stream.Null, TextWriter.Null, repo.Root,
+            name => GitTestRepo.CliVariables().TryGetValue(name, out var v) ? v : null);
+
+    private static string Read(GitRunner git, IReadOnlyList<string> args)
+    {
+        string text = "";
+        git.Stream(args, null, s => text = new StreamReader(s, Encoding.UTF8).ReadToEnd());
+        return text.TrimEnd('\n');
+    }
+
+    [Fact]
+    public void The_matching_read_takes_the_early_process_and_gets_its_output()
+    {
+        using var repo = new GitTestRepo();
+        repo.Write("a.txt", "one\n");
+        repo.Git("add", "-A");
+        var git = new GitRunner(Env(repo));
+        using var early = git.StartEarly(["diff", "--cached", "--name-only", "--", "a.txt"]);
+
+        Assert.Equal("a.txt", Read(git, ["diff", "--cached", "--name-only", "--", "a.txt"]));
+        Assert.True(early.Taken);
+        // Taken once: the same command again runs a new git.
+        Assert.Equal("a.txt", Read(git, ["diff", "--cached", "--name-only", "--", "a.txt"]));
+    }
+
+    [Fact]
+    public void Another_command_does_not_take_it_and_disposing_kills_it()
+    {
+        using var repo = new GitTestRepo();
+        var git = new GitRunner(Env(repo));
+        // cat-file --batch-check waits on its input, which stays open until a read takes the process.
+        var early = git.StartEarly(["cat-file", "--batch-check"]);
+        Assert.Equal(repo.Root, Read(git, ["rev-parse", "--show-toplevel"]));
+        Assert.False(early.Taken);
+        using var process = Process.GetProcessById(early.ProcessId);
+        Assert.False(process.HasExited);
+
+        early.Dispose();
+
+        Assert.True(process.WaitForExit(10_000), "the unused early git still runs");
+    }
+
+    [Fact]
+    public void A_staged_scan_with_a_broken_configuration_fails_and_leaves_no_git_behind()
+    {
+        using var repo = new GitTestRepo();
+        repo.Write(".secrethook.yaml", "rules: [unclosed\n");
+        repo.Write("a.txt", "one\n");
+        repo.Git("add", "-A");
+
+        var result = repo.Secrethook(["staged"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(".secrethook.yaml", result.Stderr, StringComparison.Ordinal);
+    }
+}
