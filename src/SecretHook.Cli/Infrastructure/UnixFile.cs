@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace SecretHook.Cli.Infrastructure;
@@ -116,6 +117,156 @@ public static partial class UnixFile
         return UnixFileKind.Regular;
     }
 
+    /// <summary>
+    /// Reads the regular file <paramref name="path"/> (which <see cref="Stat"/> just reported as
+    /// <paramref name="expectedSize"/> bytes) into <paramref name="buffer"/>, renting a larger one from
+    /// <see cref="ArrayPool{T}.Shared"/> when needed, and returns how many bytes it holds. At most
+    /// <paramref name="maxBytes"/> are kept; <see cref="FileRead.Grew"/> when the file held more.
+    /// Opened without following a final symbolic link and without blocking (a FIFO swapped in since
+    /// the stat cannot hang the scan). On Linux this is open, pread and close: .NET's
+    /// <c>File.OpenHandle</c> + <c>RandomAccess</c> add two <c>fstat</c> and an advisory <c>flock</c>
+    /// lock and unlock to every file, more than doubling the system calls of a tree scan.
+    /// </summary>
+    public static FileRead Read(string path, long expectedSize, long maxBytes, ref byte[] buffer, out int length, out string? error)
+    {
+        length = 0;
+        error = null;
+        if (!OperatingSystem.IsLinux() || OpenFlags() is not { } flags)
+        {
+            return ReadPortable(path, maxBytes, ref buffer, out length, out error);
+        }
+        int fd = OpenFile(path, flags);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            switch (errno)
+            {
+                case 2 or 20: // ENOENT, ENOTDIR: deleted since it was listed
+                    return FileRead.Vanished;
+                case 40: // ELOOP: replaced by a symbolic link, which is never followed
+                    return FileRead.Vanished;
+                default:
+                    error = Marshal.GetPInvokeErrorMessage(errno);
+                    return FileRead.Failed;
+            }
+        }
+        try
+        {
+            // One byte more than expected shows in the same call whether the file grew.
+            long want = Math.Min(Math.Max(expectedSize, 0) + 1, maxBytes + 1);
+            while (true)
+            {
+                if (buffer.Length < want)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(want, (long)buffer.Length * 2), Array.MaxLength));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                nint n = PRead(fd, ref buffer[length], (nuint)(want - length), length);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == 4) // EINTR
+                    {
+                        continue;
+                    }
+                    error = Marshal.GetPInvokeErrorMessage(errno);
+                    return FileRead.Failed;
+                }
+                length += (int)n;
+                if (length > maxBytes)
+                {
+                    length = (int)maxBytes;
+                    return FileRead.Grew;
+                }
+                if (n == 0 || length < want)
+                {
+                    return FileRead.Read; // end of file (a regular file's short read is its end)
+                }
+                want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
+            }
+        }
+        finally
+        {
+            _ = CloseFile(fd);
+        }
+    }
+
+    /// <summary>open(2) flags: read-only, close-on-exec, no final symlink, no blocking, no controlling terminal; null on an unknown architecture.</summary>
+    private static int? OpenFlags()
+    {
+        const int ReadOnly = 0, NoCtty = 0x100, NonBlock = 0x800, CloseOnExec = 0x80000;
+        int? noFollow = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 or Architecture.X86 => 0x20000,
+            Architecture.Arm64 or Architecture.Arm => 0x8000,
+            _ => null,
+        };
+        return noFollow is { } nf ? ReadOnly | NoCtty | NonBlock | CloseOnExec | nf : null;
+    }
+
+    private static FileRead ReadPortable(string path, long maxBytes, ref byte[] buffer, out int length, out string? error)
+    {
+        length = 0;
+        error = null;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            long actual = RandomAccess.GetLength(handle);
+            long want = Math.Min(actual, maxBytes);
+            if (buffer.Length < want)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent((int)want);
+            }
+            while (length < want)
+            {
+                int n = RandomAccess.Read(handle, buffer.AsSpan(length, (int)want - length), length);
+                if (n == 0)
+                {
+                    break; // the file shrank while we read it
+                }
+                length += n;
+            }
+            return actual > maxBytes ? FileRead.Grew : FileRead.Read;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return FileRead.Vanished;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return FileRead.Failed;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatX(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenFile(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
+    private static partial nint PRead(int fd, ref byte buffer, nuint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseFile(int fd);
+}
+
+/// <summary>The outcome of <see cref="UnixFile.Read"/>.</summary>
+public enum FileRead
+{
+    /// <summary>The whole file was read.</summary>
+    Read,
+
+    /// <summary>It was deleted, or replaced by a symbolic link, since it was listed: nothing to scan.</summary>
+    Vanished,
+
+    /// <summary>It holds more than the limit (it grew since it was listed); the first bytes were read.</summary>
+    Grew,
+
+    /// <summary>It could not be opened or read; the error says why.</summary>
+    Failed,
 }

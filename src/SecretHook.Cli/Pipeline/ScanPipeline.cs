@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using SecretHook.Cli.Infrastructure;
 using SecretHook.Cli.Settings;
 using SecretHook.Cli.Sources;
@@ -77,6 +76,7 @@ public sealed class ScanPipeline : IScanSink
     private long _spareBytes;
     private WorkQueue<Work>? _queue;
     private ChunkCopy? _pending;
+    private List<FileItem>? _fileBatch;
     private long _chunks;
     private ExceptionDispatchInfo? _failure;
     private volatile bool _abandoned;
@@ -159,8 +159,18 @@ public sealed class ScanPipeline : IScanSink
             _inline.Scan(file);
             return;
         }
-        Queue(_settings.Threads).Add(new Work(file, null), 0);
+        // Files go to the workers in batches: one hand-over (and at most one wake-up) per 32 files
+        // instead of per file, which on a tree of small files cost more than reading them.
+        (_fileBatch ??= new List<FileItem>(FileBatch)).Add(file);
+        if (_fileBatch.Count == FileBatch)
+        {
+            Queue(_settings.Threads).Add(new Work(_fileBatch, null), 0);
+            _fileBatch = null;
+        }
     }
+
+    /// <summary>How many files a worker takes at once.</summary>
+    private const int FileBatch = 32;
 
     /// <inheritdoc />
     /// <remarks>
@@ -249,9 +259,16 @@ public sealed class ScanPipeline : IScanSink
                 {
                     if (!_abandoned && Volatile.Read(ref _failure) is null)
                     {
-                        if (work.File is { } file)
+                        if (work.Files is { } files)
                         {
-                            worker.Scan(file);
+                            foreach (var file in files)
+                            {
+                                if (_abandoned || Volatile.Read(ref _failure) is not null)
+                                {
+                                    break;
+                                }
+                                worker.Scan(file);
+                            }
                         }
                         else
                         {
@@ -329,6 +346,22 @@ public sealed class ScanPipeline : IScanSink
                 _inline.Scan(last, last.Sequence);
             }
         }
+        if (_fileBatch is { } files)
+        {
+            // The last files; when they are all there are (a few files given), no thread is started.
+            _fileBatch = null;
+            if (!abandon)
+            {
+                if (_queue is null)
+                {
+                    files.ForEach(_inline.Scan);
+                }
+                else
+                {
+                    _queue.Add(new Work(files, null), 0);
+                }
+            }
+        }
         if (_queue is not null)
         {
             _queue.Complete();
@@ -370,7 +403,7 @@ public sealed class ScanPipeline : IScanSink
     }
 
     /// <summary>A file to read or a chunk copy to scan.</summary>
-    private readonly record struct Work(FileItem? File, ChunkCopy? Chunk);
+    private readonly record struct Work(List<FileItem>? Files, ChunkCopy? Chunk);
 
     /// <summary>
     /// A chunk copied out of the source's buffers (bytes and line map), numbered in the order the source
@@ -579,37 +612,16 @@ public sealed class ScanPipeline : IScanSink
                 owner.Skip(file.DisplayPath, $"larger than {owner._settings.MaxFileSize} bytes ({size} bytes); raise the limit with --max-file-size");
                 return;
             }
-            int length;
-            try
+            switch (UnixFile.Read(file.FullPath, size, owner._settings.MaxFileSize, ref _buffer, out int length, out string? error))
             {
-                using SafeFileHandle handle = System.IO.File.OpenHandle(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                long actual = RandomAccess.GetLength(handle);
-                long want = Math.Min(actual, owner._settings.MaxFileSize);
-                if (_buffer.Length < want)
-                {
-                    ArrayPool<byte>.Shared.Return(_buffer);
-                    _buffer = ArrayPool<byte>.Shared.Rent((int)want);
-                }
-                length = 0;
-                while (length < want)
-                {
-                    int n = RandomAccess.Read(handle, _buffer.AsSpan(length, (int)want - length), length);
-                    if (n == 0)
-                    {
-                        break; // the file shrank while we read it
-                    }
-                    length += n;
-                }
-                if (actual > owner._settings.MaxFileSize)
-                {
+                case FileRead.Vanished:
+                    return;
+                case FileRead.Grew:
                     owner.Skip(file.DisplayPath, $"grew past {owner._settings.MaxFileSize} bytes while it was read; raise the limit with --max-file-size");
                     return;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                owner.Fail($"{file.DisplayPath}: {e.Message}");
-                return;
+                case FileRead.Failed:
+                    owner.Fail($"{file.DisplayPath}: {error}");
+                    return;
             }
             if (FileContent.IsBinary(_buffer.AsSpan(0, length)))
             {

@@ -143,7 +143,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
 
     /// <summary>
     /// Every entry below the target that is not a directory, relative to it, skipping <c>.git</c> and
-    /// symbolic links. A directory that cannot be read is reported to the sink (the
+    /// never entering a symbolic link (a link to a file is listed; the reader passes over it). A directory that cannot be read is reported to the sink (the
     /// scan then fails with exit 2) and the walk goes on with the rest.
     /// </summary>
     private static IEnumerable<string> Walk(ScanTarget target, IScanSink sink)
@@ -164,11 +164,15 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             var entries = new List<(string Name, bool Recurse)>();
             try
             {
+                // Symbolic links are never followed. Only a directory entry's attributes are asked for
+                // (to tell a link to a directory from a directory): asking costs an lstat and a geteuid
+                // per entry. A link to a file is listed, and the reader, which opens nothing without
+                // O_NOFOLLOW and checks each entry's type first, passes over it.
                 var enumerable = new FileSystemEnumerable<(string, bool)>(dir,
-                    (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && !e.Attributes.HasFlag(FileAttributes.ReparsePoint)), options)
+                    (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory), options)
                 {
-                    // Symbolic links are never followed, nor listed.
-                    ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.SequenceEqual(".git") && !e.Attributes.HasFlag(FileAttributes.ReparsePoint),
+                    ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                        !e.FileName.SequenceEqual(".git") && !(e.IsDirectory && e.Attributes.HasFlag(FileAttributes.ReparsePoint)),
                 };
                 entries.AddRange(enumerable);
             }
