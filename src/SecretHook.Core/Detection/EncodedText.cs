@@ -47,6 +47,9 @@ public static class EncodedText
 
     private static readonly bool[] IsBase64Char = BuildTable();
 
+    private static readonly SearchValues<byte> Base64Chars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8);
+
     private static bool[] BuildTable()
     {
         var table = new bool[256];
@@ -65,7 +68,6 @@ public static class EncodedText
     /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
-        var table = IsBase64Char;
         int i = 0;
         while (budget > 0)
         {
@@ -75,10 +77,8 @@ public static class EncodedText
                 return;
             }
             int end = start + MinBase64Run;
-            while (end < data.Length && table[data[end]])
-            {
-                end++;
-            }
+            int stop = data[end..].IndexOfAnyExcept(Base64Chars);
+            end = stop < 0 ? data.Length : end + stop;
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
             for (int p = 0; p < 2 && end < data.Length && data[end] == '='; p++)
             {
@@ -96,7 +96,7 @@ public static class EncodedText
             {
                 continue;
             }
-            if (TryDecodeBase64(run, out byte[]? decoded) && Printable(decoded))
+            if (TryDecodeBase64(run, out byte[]? decoded))
             {
                 budget -= decoded.Length;
                 output.Add(new EncodedSpan(start, end, "base64", decoded));
@@ -158,7 +158,52 @@ public static class EncodedText
         return (letter | digit | symbol).ExtractMostSignificantBits();
     }
 
-    private static bool LooksEncoded(ReadOnlySpan<byte> run)
+    /// <summary>
+    /// Whether <paramref name="run"/> has an upper-case letter, a lower-case letter and a digit, '+'
+    /// or '/'. Most runs in source code are long identifiers (<c>static_branch_unlikely</c>), which fail,
+    /// so this is asked of a large share of all bytes: 16 or 32 at a time, the last load overlapping
+    /// the one before it (runs are at least <see cref="MinBase64Run"/> long).
+    /// </summary>
+    internal static bool LooksEncoded(ReadOnlySpan<byte> run)
+    {
+        ref byte origin = ref MemoryMarshal.GetReference(run);
+        if (Vector256.IsHardwareAccelerated && run.Length >= 32)
+        {
+            Vector256<byte> upper = default, lower = default, other = default;
+            for (int i = 0; ; i += 32)
+            {
+                var v = Vector256.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 32));
+                upper |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'A'), Vector256.Create((byte)25));
+                lower |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'a'), Vector256.Create((byte)25));
+                other |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9))
+                    | Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'));
+                if (i + 32 >= run.Length)
+                {
+                    return upper != Vector256<byte>.Zero && lower != Vector256<byte>.Zero && other != Vector256<byte>.Zero;
+                }
+            }
+        }
+        if (Vector128.IsHardwareAccelerated && run.Length >= 16)
+        {
+            Vector128<byte> upper = default, lower = default, other = default;
+            for (int i = 0; ; i += 16)
+            {
+                var v = Vector128.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 16));
+                upper |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'A'), Vector128.Create((byte)25));
+                lower |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
+                other |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9))
+                    | Vector128.Equals(v, Vector128.Create((byte)'+')) | Vector128.Equals(v, Vector128.Create((byte)'/'));
+                if (i + 16 >= run.Length)
+                {
+                    return upper != Vector128<byte>.Zero && lower != Vector128<byte>.Zero && other != Vector128<byte>.Zero;
+                }
+            }
+        }
+        return LooksEncodedScalar(run);
+    }
+
+    /// <summary>The reference for <see cref="LooksEncoded"/>, one byte at a time.</summary>
+    internal static bool LooksEncodedScalar(ReadOnlySpan<byte> run)
     {
         bool upper = false, lower = false, other = false;
         foreach (byte b in run)
@@ -170,6 +215,12 @@ public static class EncodedText
         return upper && lower && other;
     }
 
+    /// <summary>
+    /// Decodes a base64 run (standard or URL-safe alphabet, padding optional) and returns the bytes when
+    /// they are text (<see cref="Printable"/>). The run is normalised and decoded in place in a stack
+    /// buffer (runs are at most <see cref="MaxRun"/> bytes), so only a decoding that is kept allocates:
+    /// in source code most candidates decode to binary noise.
+    /// </summary>
     private static bool TryDecodeBase64(ReadOnlySpan<byte> run, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? decoded)
     {
         decoded = null;
@@ -179,31 +230,32 @@ public static class EncodedText
             return false;
         }
         bool urlSafe = text.IndexOfAny("-_"u8) >= 0;
-        bool standard = text.IndexOfAny("+/"u8) >= 0;
-        if (urlSafe && standard)
+        if (urlSafe && text.IndexOfAny("+/"u8) >= 0)
         {
             return false;
         }
         // Normalise to padded standard base64.
         int padded = (text.Length + 3) / 4 * 4;
-        var buffer = new byte[padded];
+        Span<byte> buffer = padded <= MaxRun + 4 ? stackalloc byte[MaxRun + 4] : new byte[padded];
+        buffer = buffer[..padded];
         text.CopyTo(buffer);
-        for (int k = 0; k < text.Length; k++)
+        if (urlSafe)
         {
-            buffer[k] = buffer[k] switch { (byte)'-' => (byte)'+', (byte)'_' => (byte)'/', var b => b };
+            buffer[..text.Length].Replace((byte)'-', (byte)'+');
+            buffer[..text.Length].Replace((byte)'_', (byte)'/');
         }
-        buffer.AsSpan(text.Length).Fill((byte)'=');
-        var output = new byte[Base64.GetMaxDecodedFromUtf8Length(padded)];
-        if (Base64.DecodeFromUtf8(buffer, output, out _, out int written) != OperationStatus.Done)
+        buffer[text.Length..].Fill((byte)'=');
+        if (Base64.DecodeFromUtf8InPlace(buffer, out int written) != OperationStatus.Done || written == 0
+            || !Printable(buffer[..written]))
         {
             return false;
         }
-        decoded = output[..written];
-        return written > 0;
+        decoded = buffer[..written].ToArray();
+        return true;
     }
 
     /// <summary>At least 90 % printable ASCII (and tab, CR, LF) and no NUL: text, not binary data.</summary>
-    private static bool Printable(byte[] bytes)
+    private static bool Printable(ReadOnlySpan<byte> bytes)
     {
         int printable = 0;
         foreach (byte b in bytes)

@@ -100,6 +100,33 @@ public sealed class EncodedTextTests
         return -1;
     }
 
+    [Fact]
+    public void Vectorised_encoded_look_test_agrees_with_the_byte_by_byte_one()
+    {
+        // Runs of 20-200 bytes over small alphabets, so that each of the three classes (upper, lower,
+        // digit or '+'/'/') is often missing, and at every position of the vector loads when present once.
+        var r = new Random(5);
+        string[] alphabets = ["abcxyz_-", "ABCXYZ_", "abcABC_-", "abc019_", "ABC+/_", "aZ0", "abcdefghijklmnopqrstuvwxyz_"];
+        int agreeTrue = 0, agreeFalse = 0;
+        for (int round = 0; round < 20000; round++)
+        {
+            string alphabet = alphabets[r.Next(alphabets.Length)];
+            var run = new byte[r.Next(EncodedText.MinBase64Run, 200)];
+            for (int k = 0; k < run.Length; k++)
+            {
+                run[k] = (byte)alphabet[r.Next(alphabet.Length)];
+            }
+            if (r.Next(3) == 0)
+            {
+                run[r.Next(run.Length)] = (byte)"Aa1+/"[r.Next(5)]; // one byte of a missing class, anywhere
+            }
+            bool expected = EncodedText.LooksEncodedScalar(run);
+            Assert.Equal(expected, EncodedText.LooksEncoded(run));
+            _ = expected ? agreeTrue++ : agreeFalse++;
+        }
+        Assert.True(agreeTrue > 1000 && agreeFalse > 1000, $"{agreeTrue} true, {agreeFalse} false");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
