@@ -135,7 +135,12 @@ public static partial class UnixFile
         {
             return ReadPortable(path, maxBytes, ref buffer, out length, out error);
         }
-        int fd = OpenFile(path, flags);
+        // Arrays hold at most Array.MaxLength bytes: a larger limit cannot be honoured anyway.
+        maxBytes = Math.Min(maxBytes, Array.MaxLength - 1);
+        int fd;
+        while ((fd = OpenFile(path, flags)) < 0 && Marshal.GetLastPInvokeError() == 4) // EINTR: again
+        {
+        }
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -163,7 +168,7 @@ public static partial class UnixFile
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                nint n = PRead(fd, ref buffer[length], (nuint)(want - length), length);
+                nint n = PRead(fd, ref buffer[length], (nuint)Math.Min(want - length, buffer.Length - length), length);
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -180,11 +185,17 @@ public static partial class UnixFile
                     length = (int)maxBytes;
                     return FileRead.Grew;
                 }
-                if (n == 0 || length < want)
+                if (n == 0 || (length < want && length >= expectedSize))
                 {
-                    return FileRead.Read; // end of file (a regular file's short read is its end)
+                    // The end: nothing more, or all the stat promised and less than asked for. A short
+                    // read before that size (a read is capped at 2 GiB - 4 KiB; network file systems
+                    // return early after a signal) reads on, until pread returns 0.
+                    return FileRead.Read;
                 }
-                want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
+                if (length == want)
+                {
+                    want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
+                }
             }
         }
         finally
