@@ -31,6 +31,27 @@ if (args is ["loop", string corpusName, ..])
     return;
 }
 
+if (args is ["alloc", ..])
+{
+    // What the detector allocates per scan of each corpus, with and without decoding (after a warm-up).
+    foreach (var name in new[] { "dense", "sparse" })
+    {
+        var text = name == "dense" ? Corpus.Dense(MatcherBenchmarks.Size) : Corpus.Sparse(MatcherBenchmarks.Size);
+        foreach (int depth in new[] { 2, 0 })
+        {
+            var detector = new Detector(CompiledRulePack.Load()) { DecodeDepth = depth };
+            var scratch = detector.CreateScratch();
+            var findings = new List<Finding>();
+            detector.Scan(new Chunk(text, "x"), scratch, findings);
+            findings.Clear();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            detector.Scan(new Chunk(text, "x"), scratch, findings);
+            Console.WriteLine($"{name}, decode depth {depth}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated, {findings.Count} findings");
+        }
+    }
+    return;
+}
+
 if (args is ["probe-rules", ..])
 {
     // Where the detector's time goes on the dense corpus: each keyword hit's line window (±512 bytes,
