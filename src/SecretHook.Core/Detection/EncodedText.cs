@@ -47,13 +47,15 @@ public static class EncodedText
 
     private static readonly bool[] IsBase64Char = BuildTable();
 
-    private static readonly SearchValues<byte> Base64Chars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8);
+    private static readonly SearchValues<byte> Base64Chars = SearchValues.Create(Base64Alphabet);
+
+    /// <summary>Both base64 alphabets: standard (<c>+/</c>) and URL-safe (<c>-_</c>).</summary>
+    private static ReadOnlySpan<byte> Base64Alphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8;
 
     private static bool[] BuildTable()
     {
         var table = new bool[256];
-        foreach (byte b in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8)
+        foreach (byte b in Base64Alphabet)
         {
             table[b] = true;
         }
@@ -161,45 +163,30 @@ public static class EncodedText
     /// <summary>
     /// Whether <paramref name="run"/> has an upper-case letter, a lower-case letter and a digit, '+'
     /// or '/'. Most runs in source code are long identifiers (<c>static_branch_unlikely</c>), which fail,
-    /// so this is asked of a large share of all bytes: 16 or 32 at a time, the last load overlapping
-    /// the one before it (runs are at least <see cref="MinBase64Run"/> long).
+    /// so this is asked of a large share of all bytes: 16 at a time, the last load overlapping the one
+    /// before it (runs are at least <see cref="MinBase64Run"/> long, and most are under 32 bytes, so
+    /// wider vectors would not pay).
     /// </summary>
     internal static bool LooksEncoded(ReadOnlySpan<byte> run)
     {
+        if (!Vector128.IsHardwareAccelerated || run.Length < 16)
+        {
+            return LooksEncodedScalar(run);
+        }
         ref byte origin = ref MemoryMarshal.GetReference(run);
-        if (Vector256.IsHardwareAccelerated && run.Length >= 32)
+        Vector128<byte> upper = default, lower = default, other = default;
+        for (int i = 0; ; i += 16)
         {
-            Vector256<byte> upper = default, lower = default, other = default;
-            for (int i = 0; ; i += 32)
+            var v = Vector128.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 16));
+            upper |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'A'), Vector128.Create((byte)25));
+            lower |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
+            other |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9))
+                | Vector128.Equals(v, Vector128.Create((byte)'+')) | Vector128.Equals(v, Vector128.Create((byte)'/'));
+            if (i + 16 >= run.Length)
             {
-                var v = Vector256.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 32));
-                upper |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'A'), Vector256.Create((byte)25));
-                lower |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'a'), Vector256.Create((byte)25));
-                other |= Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9))
-                    | Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'));
-                if (i + 32 >= run.Length)
-                {
-                    return upper != Vector256<byte>.Zero && lower != Vector256<byte>.Zero && other != Vector256<byte>.Zero;
-                }
+                return upper != Vector128<byte>.Zero && lower != Vector128<byte>.Zero && other != Vector128<byte>.Zero;
             }
         }
-        if (Vector128.IsHardwareAccelerated && run.Length >= 16)
-        {
-            Vector128<byte> upper = default, lower = default, other = default;
-            for (int i = 0; ; i += 16)
-            {
-                var v = Vector128.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 16));
-                upper |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'A'), Vector128.Create((byte)25));
-                lower |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
-                other |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9))
-                    | Vector128.Equals(v, Vector128.Create((byte)'+')) | Vector128.Equals(v, Vector128.Create((byte)'/'));
-                if (i + 16 >= run.Length)
-                {
-                    return upper != Vector128<byte>.Zero && lower != Vector128<byte>.Zero && other != Vector128<byte>.Zero;
-                }
-            }
-        }
-        return LooksEncodedScalar(run);
     }
 
     /// <summary>The reference for <see cref="LooksEncoded"/>, one byte at a time.</summary>
