@@ -55,7 +55,7 @@ public sealed class GitEarlyStartTests
     }
 
     [Fact]
-    public void A_staged_scan_with_a_broken_configuration_fails_and_leaves_no_git_behind()
+    public void A_staged_scan_with_a_broken_configuration_still_fails_with_exit_2_after_git_was_started()
     {
         using var repo = new GitTestRepo();
         repo.Write(".secrethook.yaml", "rules: [unclosed\n");
