@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace SecretHook.Core.Detection;
@@ -47,8 +49,6 @@ public static class EncodedText
 
     private static readonly bool[] IsBase64Char = BuildTable();
 
-    private static readonly SearchValues<byte> Base64Chars = SearchValues.Create(Base64Alphabet);
-
     /// <summary>Both base64 alphabets: standard (<c>+/</c>) and URL-safe (<c>-_</c>).</summary>
     private static ReadOnlySpan<byte> Base64Alphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8;
 
@@ -64,29 +64,22 @@ public static class EncodedText
 
     /// <summary>
     /// Maximal runs of at least <see cref="MinBase64Run"/> base64 characters (plus up to two <c>=</c> of
-    /// padding), each decoded and kept when it looks like encoded text. <see cref="NextRunStart"/> finds
-    /// them 64 bytes at a time, so source code (short identifiers between operators) costs a few vector
-    /// instructions per 64 bytes.
+    /// padding), each decoded and kept when it looks like encoded text. <see cref="Base64Runs"/> finds
+    /// the runs 64 bytes at a time, so source code (short identifiers between operators) costs a few
+    /// vector instructions per 64 bytes, and the many long identifiers (one run of 20 or more every
+    /// ~160 bytes of kernel C) cost a few bit operations each.
     /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
-        int i = 0;
-        while (budget > 0)
+        var runs = new Base64Runs(data);
+        while (budget > 0 && runs.MoveNext())
         {
-            int start = NextRunStart(data, i);
-            if (start < 0)
-            {
-                return;
-            }
-            int end = start + MinBase64Run;
-            int stop = data[end..].IndexOfAnyExcept(Base64Chars);
-            end = stop < 0 ? data.Length : end + stop;
+            var (start, end) = runs.Current;
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
             for (int p = 0; p < 2 && end < data.Length && data[end] == '='; p++)
             {
                 end++;
             }
-            i = end;
             if (end - start > MaxRun)
             {
                 continue;
@@ -107,57 +100,126 @@ public static class EncodedText
     }
 
     /// <summary>
-    /// The start of the first run of at least <see cref="MinBase64Run"/> base64 characters at or after
-    /// <paramref name="from"/> (which must not be inside a run), or -1. Vectorised: each 64-byte block
-    /// becomes a bit mask of base64 characters; a run inside the block is a bit set in the mask ANDed
-    /// with itself shifted 1 to 19 places (five shifts by doubling), and a run crossing blocks is the
-    /// ones carried from the block before plus the block's leading ones.
+    /// The maximal runs of at least <see cref="MinBase64Run"/> base64 characters (either alphabet) in a
+    /// span, in order, as start and end offsets. Each 64-byte block becomes a bit mask of base64
+    /// characters (<see cref="BlockMask"/>); the runs that lie inside the block are the bits set in the mask
+    /// ANDed with itself shifted 1 to 19 places (five shifts by doubling), taken one by one, and a run that
+    /// reaches the block's end is carried into the next block. Every byte is classified once, whatever
+    /// the number of runs.
     /// </summary>
-    internal static int NextRunStart(ReadOnlySpan<byte> data, int from)
+    internal ref struct Base64Runs
     {
-        int i = from, carry = 0;
-        if (Vector256.IsHardwareAccelerated)
+        private readonly ReadOnlySpan<byte> _data;
+        private int _next;      // the next block to classify
+        private int _base;      // the block that _starts and _inner describe
+        private ulong _starts;  // starts of the runs inside that block not yet returned
+        private ulong _inner;   // its base64 bits, without the run carried in or out
+        private int _open = -1; // start of a run that reached the end of the last block classified
+
+        /// <summary>Runs of <paramref name="data"/>, from its start.</summary>
+        public Base64Runs(ReadOnlySpan<byte> data) => _data = data;
+
+        /// <summary>The run found by the last <see cref="MoveNext"/>: its start and the offset just past it.</summary>
+        public (int Start, int End) Current { get; private set; }
+
+        /// <summary>Finds the next run; false when there is none.</summary>
+        public bool MoveNext()
         {
-            ref byte origin = ref MemoryMarshal.GetReference(data);
-            for (; i + 64 <= data.Length; i += 64)
+            while (true)
             {
-                ulong m = Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)i))
-                    | ((ulong)Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)i + 32)) << 32);
-                if (carry + BitOperations.TrailingZeroCount(~m) >= MinBase64Run)
+                if (_starts != 0)
                 {
-                    return i - carry;
+                    int s = BitOperations.TrailingZeroCount(_starts);
+                    _starts &= _starts - 1;
+                    int e = BitOperations.TrailingZeroCount(~_inner & (ulong.MaxValue << s));
+                    Current = (_base + s, _base + e);
+                    return true;
                 }
-                ulong r2 = m & (m >> 1), r4 = r2 & (r2 >> 2), r8 = r4 & (r4 >> 4), r16 = r8 & (r8 >> 8);
+                if (_next >= _data.Length)
+                {
+                    if (_open >= 0 && _data.Length - _open >= MinBase64Run)
+                    {
+                        Current = (_open, _data.Length);
+                        _open = -1;
+                        return true;
+                    }
+                    return false;
+                }
+                int i = _next;
+                _next += 64;
+                // Bits past the end of the data are clear, so only a full block can end inside a run.
+                ulong m = BlockMask(_data, i);
+                int lead = BitOperations.TrailingZeroCount(~m);
+                int carried = -1;
+                if (_open >= 0)
+                {
+                    if (lead == 64)
+                    {
+                        continue;
+                    }
+                    carried = _open;
+                    _open = -1;
+                    m &= ulong.MaxValue << lead;
+                }
+                ulong inner = m;
+                if ((long)m < 0)
+                {
+                    int top = 64 - BitOperations.LeadingZeroCount(~m);
+                    _open = i + top;
+                    inner = m & ((1UL << top) - 1);
+                }
+                ulong r2 = inner & (inner >> 1), r4 = r2 & (r2 >> 2), r8 = r4 & (r4 >> 4), r16 = r8 & (r8 >> 8);
                 ulong r20 = r16 & (r4 >> 16);
-                if (r20 != 0)
+                _starts = r20 & ~(r20 << 1);
+                _inner = inner;
+                _base = i;
+                if (carried >= 0 && i + lead - carried >= MinBase64Run)
                 {
-                    return i + BitOperations.TrailingZeroCount(r20);
+                    Current = (carried, i + lead);
+                    return true;
                 }
-                carry = BitOperations.LeadingZeroCount(~m);
             }
         }
-        // The tail (and hardware without vectors): count the run byte by byte.
-        var table = IsBase64Char;
-        int length = carry;
-        for (; i < data.Length; i++)
-        {
-            length = table[data[i]] ? length + 1 : 0;
-            if (length >= MinBase64Run)
-            {
-                return i + 1 - length;
-            }
-        }
-        return -1;
     }
 
-    /// <summary>One bit per byte of <paramref name="v"/>: set where the byte is a base64 character (either alphabet).</summary>
+    /// <summary>One bit per byte of the (up to) 64 bytes at <paramref name="at"/>: set where the byte is a base64 character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BlockMask(ReadOnlySpan<byte> data, int at)
+    {
+        if (Avx2.IsSupported && at + 64 <= data.Length)
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(data);
+            return Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)at))
+                | ((ulong)Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)at + 32)) << 32);
+        }
+        // The tail (and hardware without AVX2): byte by byte.
+        var table = IsBase64Char;
+        var block = data.Slice(at, Math.Min(64, data.Length - at));
+        ulong mask = 0;
+        for (int j = 0; j < block.Length; j++)
+        {
+            mask |= (table[block[j]] ? 1UL : 0) << j;
+        }
+        return mask;
+    }
+
+    /// <summary>
+    /// One bit per byte of <paramref name="v"/>: set where the byte is a base64 character (either
+    /// alphabet). Two table look-ups, by the low and the high nibble, whose ANDed class bits are non-zero
+    /// exactly for base64 characters: 1 '+' '-' '/', 2 digits, 4 A-O a-o, 8 P-Z p-z, 16 '_'.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Base64Mask(Vector256<byte> v)
     {
-        var letter = Vector256.LessThan((v | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
-        var digit = Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
-        var symbol = Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'))
-            | Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'_'));
-        return (letter | digit | symbol).ExtractMostSignificantBits();
+        var byLow = Vector256.Create(
+            (byte)0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0C, 0x05, 0x04, 0x05, 0x04, 0x15,
+            0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0C, 0x05, 0x04, 0x05, 0x04, 0x15);
+        var byHigh = Vector256.Create(
+            (byte)0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
+        var nibble = Vector256.Create((byte)0x0F);
+        var classes = Avx2.Shuffle(byLow, v & nibble) & Avx2.Shuffle(byHigh, Vector256.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & nibble);
+        return ~Vector256.Equals(classes, Vector256<byte>.Zero).ExtractMostSignificantBits();
     }
 
     /// <summary>
@@ -270,16 +332,10 @@ public static class EncodedText
         int i = 0;
         while (i < data.Length && budget > 0)
         {
-            int at = data[i..].IndexOfAny(EscapeStarts);
+            int at = NextEscape(data, i);
             if (at < 0)
             {
                 return;
-            }
-            at += i;
-            if (!IsEscapeAt(data[at..]))
-            {
-                i = at + 1;
-                continue;
             }
             int lineStart = data[..at].LastIndexOf((byte)'\n') + 1;
             int nl = data[at..].IndexOf((byte)'\n');
@@ -297,6 +353,55 @@ public static class EncodedText
                 output.Add(new EncodedSpan(lineStart, lineEnd, kind, decoded));
             }
         }
+    }
+
+    /// <summary>
+    /// The first offset at or after <paramref name="from"/> where an escape stands (<see cref="IsEscapeAt"/>),
+    /// or -1. Vectorised on the escape's first two bytes (<c>%</c> then <c>2</c>-<c>7</c>, <c>\</c> then
+    /// <c>x</c> or <c>u</c>, <c>&amp;</c> then <c>#</c>), so C's <c>\n</c>, <c>&amp;&amp;</c>, <c>&amp;x</c> and
+    /// <c>%d</c> (one byte in 360 of the kernel tree) never leave the vector loop.
+    /// </summary>
+    internal static int NextEscape(ReadOnlySpan<byte> data, int from)
+    {
+        int i = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(data);
+            for (; i + 33 <= data.Length; i += 32)
+            {
+                var v = Vector256.LoadUnsafe(ref origin, (nuint)i);
+                var w = Vector256.LoadUnsafe(ref origin, (nuint)i + 1);
+                var hit = (Vector256.Equals(v, Vector256.Create((byte)'%'))
+                        & Vector256.LessThan(w - Vector256.Create((byte)'2'), Vector256.Create((byte)6)))
+                    | (Vector256.Equals(v, Vector256.Create((byte)'\\'))
+                        & (Vector256.Equals(w, Vector256.Create((byte)'x')) | Vector256.Equals(w, Vector256.Create((byte)'u'))))
+                    | (Vector256.Equals(v, Vector256.Create((byte)'&')) & Vector256.Equals(w, Vector256.Create((byte)'#')));
+                for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                {
+                    int at = i + BitOperations.TrailingZeroCount(bits);
+                    if (IsEscapeAt(data[at..]))
+                    {
+                        return at;
+                    }
+                }
+            }
+        }
+        // The tail (and hardware without vectors): each candidate byte where it stands.
+        while (i < data.Length)
+        {
+            int at = data[i..].IndexOfAny(EscapeStarts);
+            if (at < 0)
+            {
+                return -1;
+            }
+            at += i;
+            if (IsEscapeAt(data[at..]))
+            {
+                return at;
+            }
+            i = at + 1;
+        }
+        return -1;
     }
 
     /// <summary>

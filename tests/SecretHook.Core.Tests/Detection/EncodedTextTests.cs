@@ -80,11 +80,12 @@ public sealed class EncodedTextTests
         Assert.DoesNotContain(off.ScanText($"echo {B64(Token(3))} | base64 -d"), f => f.RuleId == "huggingface-user-token");
     }
 
-    /// <summary>The first run of ≥ 20 base64 characters at or after <paramref name="from"/>, byte by byte.</summary>
-    private static int ReferenceRunStart(byte[] data, int from)
+    /// <summary>The maximal runs of ≥ 20 base64 characters, byte by byte.</summary>
+    private static List<(int, int)> ReferenceRuns(byte[] data)
     {
         static bool IsB64(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'+' or (byte)'/' or (byte)'-' or (byte)'_';
-        for (int i = from; i < data.Length; i++)
+        var runs = new List<(int, int)>();
+        for (int i = 0; i < data.Length; i++)
         {
             int n = 0;
             while (i + n < data.Length && IsB64(data[i + n]))
@@ -93,11 +94,11 @@ public sealed class EncodedTextTests
             }
             if (n >= EncodedText.MinBase64Run)
             {
-                return i;
+                runs.Add((i, i + n));
             }
             i += n;
         }
-        return -1;
+        return runs;
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class EncodedTextTests
             int length = r.Next(0, 600);
             while (bytes.Count < length)
             {
-                int run = r.Next(4) == 0 ? r.Next(15, 140) : r.Next(0, 24);
+                int run = r.Next(4) == 0 ? r.Next(15, 260) : r.Next(0, 24);
                 for (int k = 0; k < run; k++)
                 {
                     bytes.Add((byte)alphabet[r.Next(alphabet.Length)]);
@@ -156,21 +157,94 @@ public sealed class EncodedTextTests
                     bytes.Add(separators[r.Next(separators.Length)]);
                 }
             }
-            var data = bytes.ToArray();
-            for (int from = 0, expected; ; from = expected + 1)
+            // Half the inputs end inside a run.
+            for (int k = round % 2 == 0 ? r.Next(0, 150) : 0; k > 0; k--)
             {
-                expected = ReferenceRunStart(data, from);
-                Assert.Equal(expected, EncodedText.NextRunStart(data, from));
-                if (expected < 0)
+                bytes.Add((byte)alphabet[r.Next(alphabet.Length)]);
+            }
+            var data = bytes.ToArray();
+            var found = new List<(int, int)>();
+            var runs = new EncodedText.Base64Runs(data);
+            while (runs.MoveNext())
+            {
+                found.Add(runs.Current);
+            }
+            Assert.Equal(ReferenceRuns(data), found);
+        }
+    }
+
+    [Fact]
+    public void Run_finder_classifies_every_byte_value_as_the_alphabet_does()
+    {
+        // 64 copies of one byte (a whole vector block, both halves), then 20 copies of it followed by
+        // 44 '.' (one run inside the block), for each of the 256 values.
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+        for (int b = 0; b < 256; b++)
+        {
+            bool base64 = alphabet.Contains((char)b, StringComparison.Ordinal);
+            var whole = Enumerable.Repeat((byte)b, 64).ToArray();
+            var part = whole.Select((x, k) => k < 20 ? x : (byte)'.').ToArray();
+            foreach (var (data, end) in new[] { (whole, 64), (part, 20) })
+            {
+                var runs = new EncodedText.Base64Runs(data);
+                Assert.Equal(base64, runs.MoveNext());
+                if (base64)
                 {
-                    break;
-                }
-                // Continue from the end of that run, as the finder does.
-                while (expected < data.Length && alphabet.Contains((char)data[expected], StringComparison.Ordinal))
-                {
-                    expected++;
+                    Assert.Equal((0, end), runs.Current);
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Vectorised_escape_finder_agrees_with_a_byte_by_byte_reference(int seed)
+    {
+        // Escapes, near-escapes (%d, \n, &&, &#) and plain text at every alignment against the vectors.
+        var r = new Random(seed);
+        string[] pieces = ["%2F", "%5f", "%d", "%41", "\\x41", "\\x0a", "\\n", "\\u0041", "\\u00e9", "&&", "&#95;", "&#", "a", " ", "\n", "x", "%", "\\", "&"];
+        int hits = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            var text = new StringBuilder();
+            int length = r.Next(0, 300);
+            while (text.Length < length)
+            {
+                text.Append(pieces[r.Next(pieces.Length)]);
+            }
+            var data = Encoding.ASCII.GetBytes(text.ToString());
+            for (int from = 0; from <= data.Length; from++)
+            {
+                int expected = ReferenceEscape(data, from);
+                Assert.Equal(expected, EncodedText.NextEscape(data, from));
+                hits += expected == from ? 1 : 0;
+            }
+        }
+        Assert.True(hits > 1000, $"{hits} escapes");
+    }
+
+    /// <summary>The first escape at or after <paramref name="from"/>, from the decoding rules alone.</summary>
+    private static int ReferenceEscape(byte[] data, int from)
+    {
+        static bool Hex(byte b) => char.IsAsciiHexDigit((char)b);
+        for (int i = from; i < data.Length; i++)
+        {
+            var rest = data.AsSpan(i);
+            bool escape = rest[0] switch
+            {
+                (byte)'%' => rest.Length >= 3 && rest[1] is >= (byte)'2' and <= (byte)'7' && char.IsAsciiHexDigitUpper((char)rest[2]),
+                (byte)'\\' => (rest.Length >= 4 && rest[1] == 'x' && rest[2] is >= (byte)'2' and <= (byte)'7' && Hex(rest[3]))
+                    || (rest.Length >= 6 && rest[1] == 'u' && rest[2] == '0' && rest[3] == '0' && rest[4] is >= (byte)'2' and <= (byte)'7' && Hex(rest[5])),
+                (byte)'&' => rest.Length >= 4 && rest[1] == '#',
+                _ => false,
+            };
+            if (escape)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }
