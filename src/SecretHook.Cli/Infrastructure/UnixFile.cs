@@ -40,6 +40,8 @@ public static partial class UnixFile
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
+    private const int EIntr = 4;
     private const uint StatxType = 0x1;
     private const uint StatxSize = 0x200;
     private const int ModeOffset = 28;  // struct statx: stx_mode (u16)
@@ -71,9 +73,12 @@ public static partial class UnixFile
             int errno = Marshal.GetLastPInvokeError();
             return errno is 2 or 20 ? UnixFileKind.Missing : UnixFileKind.Unknown; // ENOENT, ENOTDIR
         }
-        int mode = BitConverter.ToUInt16(buffer[ModeOffset..]);
         size = (long)BitConverter.ToUInt64(buffer[SizeOffset..]);
-        return (mode & 0xF000) switch
+        return KindOfMode(BitConverter.ToUInt16(buffer[ModeOffset..]));
+    }
+
+    private static UnixFileKind KindOfMode(int mode) =>
+        (mode & 0xF000) switch
         {
             0x8000 => UnixFileKind.Regular,
             0x4000 => UnixFileKind.Directory,
@@ -83,7 +88,6 @@ public static partial class UnixFile
             0x2000 or 0x6000 => UnixFileKind.Device,
             _ => UnixFileKind.Unknown,
         };
-    }
 
     /// <summary>A short name for a kind, for skip reasons.</summary>
     public static string Describe(UnixFileKind kind) => kind switch
@@ -135,71 +139,222 @@ public static partial class UnixFile
         {
             return ReadPortable(path, maxBytes, ref buffer, out length, out error);
         }
+        var opened = Open(path, flags, out int fd, out error);
+        if (opened != FileRead.Read)
+        {
+            return opened;
+        }
+        try
+        {
+            return ReadOpen(fd, expectedSize, maxBytes, ref buffer, out length, out error);
+        }
+        finally
+        {
+            _ = CloseFile(fd);
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/>, which its directory listed as a regular file (<see cref="ReadDirectory"/>),
+    /// walking the path once: it is opened first, as <see cref="Read"/> opens (no final symbolic link, no
+    /// blocking), and its type and size come from the open descriptor. <see cref="FileRead.NotRegular"/>
+    /// (with <paramref name="kind"/>) when it is no longer a regular file, <see cref="FileRead.TooLarge"/>
+    /// (with <paramref name="size"/>) when it holds more than <paramref name="maxBytes"/>: nothing is
+    /// read then. Elsewhere than Linux: <see cref="Stat"/>, then <see cref="Read"/>.
+    /// </summary>
+    public static FileRead ReadListed(string path, long maxBytes, ref byte[] buffer, out int length, out string? error, out UnixFileKind kind, out long size)
+    {
+        length = 0;
+        error = null;
+        if (!OperatingSystem.IsLinux() || OpenFlags() is not { } flags)
+        {
+            kind = Stat(path, out size);
+            return kind != UnixFileKind.Regular ? FileRead.NotRegular
+                : size > maxBytes ? FileRead.TooLarge
+                : Read(path, size, maxBytes, ref buffer, out length, out error);
+        }
+        kind = UnixFileKind.Missing;
+        size = 0;
+        var opened = Open(path, flags, out int fd, out error);
+        if (opened != FileRead.Read)
+        {
+            return opened;
+        }
+        try
+        {
+            Span<byte> stat = stackalloc byte[256];
+            if (StatX(fd, "", AtEmptyPath, StatxType | StatxSize, ref MemoryMarshal.GetReference(stat)) != 0)
+            {
+                error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+                return FileRead.Failed;
+            }
+            kind = KindOfMode(BitConverter.ToUInt16(stat[ModeOffset..]));
+            size = (long)BitConverter.ToUInt64(stat[SizeOffset..]);
+            return kind != UnixFileKind.Regular ? FileRead.NotRegular
+                : size > maxBytes ? FileRead.TooLarge
+                : ReadOpen(fd, size, maxBytes, ref buffer, out length, out error);
+        }
+        finally
+        {
+            _ = CloseFile(fd);
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> with <paramref name="flags"/>, again after EINTR; a missing file or a final symbolic link is <see cref="FileRead.Vanished"/>.</summary>
+    private static FileRead Open(string path, int flags, out int fd, out string? error)
+    {
+        error = null;
+        while ((fd = OpenFile(path, flags)) < 0 && Marshal.GetLastPInvokeError() == EIntr)
+        {
+        }
+        if (fd >= 0)
+        {
+            return FileRead.Read;
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        switch (errno)
+        {
+            case 2 or 20: // ENOENT, ENOTDIR: deleted since it was listed
+                return FileRead.Vanished;
+            case 40: // ELOOP: replaced by a symbolic link, which is never followed
+                return FileRead.Vanished;
+            default:
+                error = Marshal.GetPInvokeErrorMessage(errno);
+                return FileRead.Failed;
+        }
+    }
+
+    /// <summary>The read loop of <see cref="Read"/> on an open descriptor.</summary>
+    private static FileRead ReadOpen(int fd, long expectedSize, long maxBytes, ref byte[] buffer, out int length, out string? error)
+    {
+        length = 0;
+        error = null;
         // Arrays hold at most Array.MaxLength bytes: a larger limit cannot be honoured anyway.
         maxBytes = Math.Min(maxBytes, Array.MaxLength - 1);
+        // One byte more than expected shows in the same call whether the file grew.
+        long want = Math.Min(Math.Max(expectedSize, 0) + 1, maxBytes + 1);
+        while (true)
+        {
+            if (buffer.Length < want)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(want, (long)buffer.Length * 2), Array.MaxLength));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+            nint n = PRead(fd, ref buffer[length], (nuint)Math.Min(want - length, buffer.Length - length), length);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                {
+                    continue;
+                }
+                error = Marshal.GetPInvokeErrorMessage(errno);
+                return FileRead.Failed;
+            }
+            length += (int)n;
+            if (length > maxBytes)
+            {
+                length = (int)maxBytes;
+                return FileRead.Grew;
+            }
+            if (n == 0 || (length < want && length >= expectedSize))
+            {
+                // The end: nothing more, or all the stat promised and less than asked for. A short
+                // read before that size (a read is capped at 2 GiB - 4 KiB; network file systems
+                // return early after a signal) reads on, until pread returns 0.
+                return FileRead.Read;
+            }
+            if (length == want)
+            {
+                want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="ReadDirectory"/> works here (Linux on a known architecture).</summary>
+    public static bool CanReadDirectories => OperatingSystem.IsLinux() && OpenFlags() is not null;
+
+    /// <summary>
+    /// Appends the entries of directory <paramref name="path"/> (without <c>.</c> and <c>..</c>) to
+    /// <paramref name="entries"/> with their types as the directory records them (getdents64's d_type),
+    /// so a tree walk needs no stat per file. With <paramref name="followLink"/> false a directory
+    /// replaced by a symbolic link is not entered (<see cref="FileRead.Vanished"/>). Requires
+    /// <see cref="CanReadDirectories"/>.
+    /// </summary>
+    public static FileRead ReadDirectory(string path, bool followLink, List<(string Name, DirectoryEntryType Type)> entries, out string? error)
+    {
+        error = null;
+        const int Directory = 0x10000, DirectoryArm = 0x4000;
+        bool arm = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
+        int flags = (OpenFlags() ?? throw new PlatformNotSupportedException()) | (arm ? DirectoryArm : Directory);
+        if (followLink)
+        {
+            flags &= ~(arm ? 0x8000 : 0x20000);
+        }
         int fd;
-        while ((fd = OpenFile(path, flags)) < 0 && Marshal.GetLastPInvokeError() == 4) // EINTR: again
+        while ((fd = OpenFile(path, flags)) < 0 && Marshal.GetLastPInvokeError() == EIntr)
         {
         }
         if (fd < 0)
         {
+            // A symbolic link in a directory's place is passed over, as links are; a directory that
+            // is gone, or is no longer one, cannot be listed: a failure.
             int errno = Marshal.GetLastPInvokeError();
-            switch (errno)
+            // O_NOFOLLOW with O_DIRECTORY on a link fails with ENOTDIR (or ELOOP): which one, lstat says.
+            if (!followLink && errno is 20 or 40 && Stat(path, out _) == UnixFileKind.SymbolicLink)
             {
-                case 2 or 20: // ENOENT, ENOTDIR: deleted since it was listed
-                    return FileRead.Vanished;
-                case 40: // ELOOP: replaced by a symbolic link, which is never followed
-                    return FileRead.Vanished;
-                default:
-                    error = Marshal.GetPInvokeErrorMessage(errno);
-                    return FileRead.Failed;
+                return FileRead.Vanished;
             }
+            error = Marshal.GetPInvokeErrorMessage(errno);
+            return FileRead.Failed;
         }
+        var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
         try
         {
-            // One byte more than expected shows in the same call whether the file grew.
-            long want = Math.Min(Math.Max(expectedSize, 0) + 1, maxBytes + 1);
             while (true)
             {
-                if (buffer.Length < want)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(want, (long)buffer.Length * 2), Array.MaxLength));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                nint n = PRead(fd, ref buffer[length], (nuint)Math.Min(want - length, buffer.Length - length), length);
+                nint n = GetDents64(fd, ref buffer[0], (nuint)buffer.Length);
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno == 4) // EINTR
+                    if (errno == EIntr)
                     {
                         continue;
                     }
                     error = Marshal.GetPInvokeErrorMessage(errno);
                     return FileRead.Failed;
                 }
-                length += (int)n;
-                if (length > maxBytes)
+                if (n == 0)
                 {
-                    length = (int)maxBytes;
-                    return FileRead.Grew;
-                }
-                if (n == 0 || (length < want && length >= expectedSize))
-                {
-                    // The end: nothing more, or all the stat promised and less than asked for. A short
-                    // read before that size (a read is capped at 2 GiB - 4 KiB; network file systems
-                    // return early after a signal) reads on, until pread returns 0.
                     return FileRead.Read;
                 }
-                if (length == want)
+                // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[] (NUL-terminated).
+                for (int at = 0; at < n;)
                 {
-                    want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
+                    var entry = buffer.AsSpan(at, MemoryMarshal.Read<ushort>(buffer.AsSpan(at + 16)));
+                    at += entry.Length;
+                    var name = entry[19..];
+                    name = name[..name.IndexOf((byte)0)];
+                    if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                    {
+                        continue;
+                    }
+                    entries.Add((System.Text.Encoding.UTF8.GetString(name), entry[18] switch
+                    {
+                        8 => DirectoryEntryType.Regular,      // DT_REG
+                        4 => DirectoryEntryType.Directory,    // DT_DIR
+                        10 => DirectoryEntryType.SymbolicLink, // DT_LNK
+                        0 => DirectoryEntryType.Unknown,      // DT_UNKNOWN: the file system does not say
+                        _ => DirectoryEntryType.Other,        // FIFO, socket, device
+                    }));
                 }
             }
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             _ = CloseFile(fd);
         }
     }
@@ -262,11 +417,33 @@ public static partial class UnixFile
     [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
     private static partial nint PRead(int fd, ref byte buffer, nuint count, long offset);
 
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    private static partial nint GetDents64(int fd, ref byte buffer, nuint count);
+
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int CloseFile(int fd);
 }
 
-/// <summary>The outcome of <see cref="UnixFile.Read"/>.</summary>
+/// <summary>What a directory entry is, as its directory records it (<see cref="UnixFile.ReadDirectory"/>).</summary>
+public enum DirectoryEntryType
+{
+    /// <summary>The file system does not say: ask <see cref="UnixFile.Stat"/>.</summary>
+    Unknown,
+
+    /// <summary>A regular file.</summary>
+    Regular,
+
+    /// <summary>A directory.</summary>
+    Directory,
+
+    /// <summary>A symbolic link.</summary>
+    SymbolicLink,
+
+    /// <summary>A FIFO, a socket or a device.</summary>
+    Other,
+}
+
+/// <summary>The outcome of <see cref="UnixFile.Read"/>, <see cref="UnixFile.ReadListed"/> and <see cref="UnixFile.ReadDirectory"/>.</summary>
 public enum FileRead
 {
     /// <summary>The whole file was read.</summary>
@@ -280,4 +457,10 @@ public enum FileRead
 
     /// <summary>It could not be opened or read; the error says why.</summary>
     Failed,
+
+    /// <summary>It is not a regular file (<see cref="UnixFile.ReadListed"/>): nothing was read.</summary>
+    NotRegular,
+
+    /// <summary>It holds more than the limit (<see cref="UnixFile.ReadListed"/>): nothing was read.</summary>
+    TooLarge,
 }

@@ -595,31 +595,42 @@ public sealed class ScanPipeline : IScanSink
 
         public void Scan(FileItem file)
         {
-            var kind = UnixFile.Stat(file.FullPath, out long size);
-            switch (kind)
+            long max = owner._settings.MaxFileSize;
+            int length = 0;
+            string? error = null;
+            UnixFileKind kind;
+            long size;
+            FileRead read;
+            if (file.ListedRegular)
             {
-                case UnixFileKind.Regular:
-                    break;
-                case UnixFileKind.Missing or UnixFileKind.SymbolicLink or UnixFileKind.Directory:
+                // One path walk: open, then the type and size of the open file.
+                read = UnixFile.ReadListed(file.FullPath, max, ref _buffer, out length, out error, out kind, out size);
+            }
+            else
+            {
+                // The type first, so that nothing but a regular file is ever opened (a device's open can act).
+                kind = UnixFile.Stat(file.FullPath, out size);
+                read = kind != UnixFileKind.Regular ? FileRead.NotRegular
+                    : size > max ? FileRead.TooLarge
+                    : UnixFile.Read(file.FullPath, size, max, ref _buffer, out length, out error);
+            }
+            switch (read)
+            {
+                case FileRead.NotRegular when kind is UnixFileKind.Missing or UnixFileKind.SymbolicLink or UnixFileKind.Directory:
                     return; // deleted since it was listed, a link (never followed), a submodule
-                case UnixFileKind.Unknown:
+                case FileRead.NotRegular when kind is UnixFileKind.Unknown:
                     owner.Fail($"{file.DisplayPath}: cannot examine the file");
                     return;
-                default:
+                case FileRead.NotRegular:
                     owner.Skip(file.DisplayPath, UnixFile.Describe(kind));
                     return;
-            }
-            if (size > owner._settings.MaxFileSize)
-            {
-                owner.Skip(file.DisplayPath, $"larger than {owner._settings.MaxFileSize} bytes ({size} bytes); raise the limit with --max-file-size");
-                return;
-            }
-            switch (UnixFile.Read(file.FullPath, size, owner._settings.MaxFileSize, ref _buffer, out int length, out string? error))
-            {
+                case FileRead.TooLarge:
+                    owner.Skip(file.DisplayPath, $"larger than {max} bytes ({size} bytes); raise the limit with --max-file-size");
+                    return;
                 case FileRead.Vanished:
                     return;
                 case FileRead.Grew:
-                    owner.Skip(file.DisplayPath, $"grew past {owner._settings.MaxFileSize} bytes while it was read; raise the limit with --max-file-size");
+                    owner.Skip(file.DisplayPath, $"grew past {max} bytes while it was read; raise the limit with --max-file-size");
                     return;
                 case FileRead.Failed:
                     owner.Fail($"{file.DisplayPath}: {error}");

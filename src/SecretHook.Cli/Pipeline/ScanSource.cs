@@ -2,8 +2,12 @@ using SecretHook.Core.Detection;
 
 namespace SecretHook.Cli.Pipeline;
 
-/// <summary>A file on disk for the pipeline to read and scan: where it is, its canonical path (identity) and its display path.</summary>
-public sealed record FileItem(string FullPath, string CanonicalPath, string DisplayPath);
+/// <summary>
+/// A file on disk for the pipeline to read and scan: where it is, its canonical path (identity) and its
+/// display path. <paramref name="ListedRegular"/>: its directory listed it as a regular file, so the
+/// reader opens it without a stat first (and checks its type on the open file).
+/// </summary>
+public sealed record FileItem(string FullPath, string CanonicalPath, string DisplayPath, bool ListedRegular = false);
 
 /// <summary>
 /// What a source hands the pipeline. A source runs on one thread and calls these in order; the

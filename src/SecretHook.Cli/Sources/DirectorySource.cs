@@ -35,7 +35,8 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
                 selected++;
                 continue;
             }
-            IEnumerable<string> relative = (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath) : null)
+            IEnumerable<(string Rel, bool Regular)> relative =
+                (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath)?.Select(rel => (rel, false)) : null)
                 ?? Walk(target, sink);
             if (settings.Verbose && !settings.NoIgnore && settings.InWorkTree
                 && GitListing(target.FullPath, ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]) is { } ignored)
@@ -45,14 +46,14 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
                     sink.Skip(CanonicalPath.Join(target.Given, rel), GitIgnored);
                 }
             }
-            foreach (var rel in relative)
+            foreach (var (rel, regular) in relative)
             {
                 if (!Selected(rel, includeHits, excludeHits))
                 {
                     continue;
                 }
                 string full = Path.Combine(target.FullPath, rel);
-                sink.File(new FileItem(full, CanonicalPath.Of(settings.ProjectRoot, full), CanonicalPath.Join(target.Given, rel)));
+                sink.File(new FileItem(full, CanonicalPath.Of(settings.ProjectRoot, full), CanonicalPath.Join(target.Given, rel), regular));
                 selected++;
             }
         }
@@ -143,46 +144,30 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
 
     /// <summary>
     /// Every entry below the target that is not a directory, relative to it, skipping <c>.git</c> and
-    /// never entering a symbolic link (a link to a file is listed; the reader passes over it). A directory that cannot be read is reported to the sink (the
-    /// scan then fails with exit 2) and the walk goes on with the rest.
+    /// never entering a symbolic link (a link to a file is listed; the reader passes over it), each with
+    /// whether its directory recorded it as a regular file (the reader then needs no stat before opening
+    /// it). A directory that cannot be read is reported to the sink (the scan then fails with exit 2) and
+    /// the walk goes on with the rest.
     /// </summary>
-    private static IEnumerable<string> Walk(ScanTarget target, IScanSink sink)
+    private static IEnumerable<(string Rel, bool Regular)> Walk(ScanTarget target, IScanSink sink)
     {
         var pending = new Stack<string>();
         pending.Push("");
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = false,
-            AttributesToSkip = 0,
-            IgnoreInaccessible = false,
-            ReturnSpecialDirectories = false,
-        };
+        var listed = new List<(string Name, DirectoryEntryType Type)>();
+        var entries = new List<(string Name, bool Recurse, bool Regular)>();
         while (pending.Count > 0)
         {
             string rel = pending.Pop();
             string dir = rel.Length == 0 ? target.FullPath : Path.Combine(target.FullPath, rel);
-            var entries = new List<(string Name, bool Recurse)>();
-            try
+            entries.Clear();
+            string? error = UnixFile.CanReadDirectories ? List(dir, rel.Length == 0, listed, entries) : ListPortable(dir, entries);
+            if (error is not null)
             {
-                // Symbolic links are never followed. Only a directory entry's attributes are asked for
-                // (to tell a link to a directory from a directory): asking costs an lstat and a geteuid
-                // per entry. A link to a file is listed, and the reader, which opens nothing without
-                // O_NOFOLLOW and checks each entry's type first, passes over it.
-                var enumerable = new FileSystemEnumerable<(string, bool)>(dir,
-                    (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory), options)
-                {
-                    ShouldIncludePredicate = (ref FileSystemEntry e) =>
-                        !e.FileName.SequenceEqual(".git") && !(e.IsDirectory && e.Attributes.HasFlag(FileAttributes.ReparsePoint)),
-                };
-                entries.AddRange(enumerable);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? "." : rel)}: cannot read directory: {e.Message}");
+                sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? "." : rel)}: cannot read directory: {error}");
                 continue;
             }
             entries.Sort((a, b) => string.CompareOrdinal(b.Name, a.Name));
-            foreach (var (name, recurse) in entries)
+            foreach (var (name, recurse, regular) in entries)
             {
                 string child = rel.Length == 0 ? name : rel + "/" + name;
                 if (recurse)
@@ -191,9 +176,85 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
                 }
                 else
                 {
-                    yield return child;
+                    yield return (child, regular);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The entries of <paramref name="dir"/> from getdents64, typed by the directory itself: a stat only
+    /// for a symbolic link (is it one to a directory, never entered nor listed?) and where the file
+    /// system records no type. Returns the error when the directory cannot be read.
+    /// </summary>
+    private static string? List(string dir, bool root, List<(string Name, DirectoryEntryType Type)> listed,
+        List<(string Name, bool Recurse, bool Regular)> entries)
+    {
+        listed.Clear();
+        switch (UnixFile.ReadDirectory(dir, followLink: root, listed, out string? error))
+        {
+            case FileRead.Vanished:
+                return null; // replaced by a symbolic link since it was listed: not entered
+            case FileRead.Failed:
+                return error;
+        }
+        foreach (var (name, type) in listed)
+        {
+            if (name == ".git")
+            {
+                continue;
+            }
+            var kind = type;
+            if (kind == DirectoryEntryType.Unknown)
+            {
+                kind = UnixFile.KindOf(Path.Combine(dir, name)) switch
+                {
+                    UnixFileKind.Directory => DirectoryEntryType.Directory,
+                    UnixFileKind.SymbolicLink => DirectoryEntryType.SymbolicLink,
+                    _ => DirectoryEntryType.Other, // the reader checks its type before opening it
+                };
+            }
+            switch (kind)
+            {
+                case DirectoryEntryType.Directory:
+                    entries.Add((name, true, false));
+                    break;
+                case DirectoryEntryType.SymbolicLink when Directory.Exists(Path.Combine(dir, name)):
+                    break; // a link to a directory: never entered, not listed
+                default:
+                    entries.Add((name, false, kind == DirectoryEntryType.Regular));
+                    break;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The same through .NET's enumeration (elsewhere than Linux): every entry is stat-ed by the reader.</summary>
+    private static string? ListPortable(string dir, List<(string Name, bool Recurse, bool Regular)> entries)
+    {
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
+        };
+        try
+        {
+            // Only a directory entry's attributes are asked for (to tell a link to a directory from a
+            // directory): asking costs an lstat per entry.
+            var enumerable = new FileSystemEnumerable<(string, bool, bool)>(dir,
+                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory, false), options)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                    !e.FileName.SequenceEqual(".git") && !(e.IsDirectory && e.Attributes.HasFlag(FileAttributes.ReparsePoint)),
+            };
+            entries.AddRange(enumerable);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
         }
     }
 }

@@ -81,4 +81,89 @@ public sealed class UnixFileReadTests
         Assert.NotEqual(FileRead.Grew, outcome);
         Assert.Empty(bytes);
     }
+
+    private static (FileRead Outcome, byte[] Bytes, UnixFileKind Kind, long Size) ReadListed(string path, long max)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16);
+        var outcome = UnixFile.ReadListed(path, max, ref buffer, out int length, out _, out var kind, out long size);
+        var bytes = buffer.AsSpan(0, length).ToArray();
+        ArrayPool<byte>.Shared.Return(buffer);
+        return (outcome, bytes, kind, size);
+    }
+
+    [Fact]
+    public async Task A_listed_file_is_read_and_typed_from_the_open_file()
+    {
+        // What a walk lists as a regular file may have become anything since: each is told apart on
+        // the open descriptor, a FIFO without blocking, a link and a missing file as vanished.
+        using var dir = new TempDir();
+        var content = new byte[70_000];
+        new Random(3).NextBytes(content);
+        File.WriteAllBytes(Path.Combine(dir.Path, "f"), content);
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "link"), Path.Combine(dir.Path, "f"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "d"));
+        Assert.True(ProcessRunner.Run("mkfifo", ["fifo"], dir.Path) is { ExitCode: 0 }, "mkfifo failed");
+
+        var file = ReadListed(Path.Combine(dir.Path, "f"), 1 << 20);
+        Assert.Equal((FileRead.Read, UnixFileKind.Regular, 70_000L), (file.Outcome, file.Kind, file.Size));
+        Assert.Equal(content, file.Bytes);
+        var large = ReadListed(Path.Combine(dir.Path, "f"), 69_999);
+        Assert.Equal((FileRead.TooLarge, 70_000L), (large.Outcome, large.Size));
+        Assert.Empty(large.Bytes);
+        Assert.Equal(FileRead.Vanished, ReadListed(Path.Combine(dir.Path, "link"), 1000).Outcome);
+        Assert.Equal(FileRead.Vanished, ReadListed(Path.Combine(dir.Path, "gone"), 1000).Outcome);
+        Assert.Equal((FileRead.NotRegular, UnixFileKind.Directory), ReadListed(Path.Combine(dir.Path, "d"), 1000) is var d ? (d.Outcome, d.Kind) : default);
+        var fifo = await Task.Run(() => ReadListed(Path.Combine(dir.Path, "fifo"), 1000)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((FileRead.NotRegular, UnixFileKind.Fifo), (fifo.Outcome, fifo.Kind));
+    }
+
+    [Fact]
+    public void A_directory_lists_every_entry_with_the_type_it_records()
+    {
+        // 3,000 entries with long names fill several getdents64 buffers; odd names and every kind.
+        using var dir = new TempDir();
+        var expected = new Dictionary<string, DirectoryEntryType>();
+        for (int i = 0; i < 3000; i++)
+        {
+            string name = $"file-{i:D5}-{new string('x', 40)}";
+            File.WriteAllText(Path.Combine(dir.Path, name), "");
+            expected[name] = DirectoryEntryType.Regular;
+        }
+        foreach (string name in new[] { "with space", "été \u2603", "new\nline", ".hidden" })
+        {
+            File.WriteAllText(Path.Combine(dir.Path, name), "x");
+            expected[name] = DirectoryEntryType.Regular;
+        }
+        Directory.CreateDirectory(Path.Combine(dir.Path, "sub"));
+        expected["sub"] = DirectoryEntryType.Directory;
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "to-file"), Path.Combine(dir.Path, "with space"));
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "to-dir"), Path.Combine(dir.Path, "sub"));
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "broken"), Path.Combine(dir.Path, "nothing"));
+        expected["to-file"] = expected["to-dir"] = expected["broken"] = DirectoryEntryType.SymbolicLink;
+        Assert.True(ProcessRunner.Run("mkfifo", ["fifo"], dir.Path) is { ExitCode: 0 }, "mkfifo failed");
+        expected["fifo"] = DirectoryEntryType.Other;
+
+        var entries = new List<(string Name, DirectoryEntryType Type)>();
+        Assert.Equal(FileRead.Read, UnixFile.ReadDirectory(dir.Path, followLink: false, entries, out string? error));
+
+        Assert.Null(error);
+        // tmpfs and ext4 record every type; a file system that records none would say Unknown.
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), entries.Select(e => KeyValuePair.Create(e.Name, e.Type)).OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal), entries.Select(e => e.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_directory_replaced_by_a_link_is_passed_over_and_a_missing_one_fails()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "real"));
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "link"), Path.Combine(dir.Path, "real"));
+        var entries = new List<(string, DirectoryEntryType)>();
+
+        Assert.Equal(FileRead.Vanished, UnixFile.ReadDirectory(Path.Combine(dir.Path, "link"), followLink: false, entries, out _));
+        Assert.Equal(FileRead.Read, UnixFile.ReadDirectory(Path.Combine(dir.Path, "link"), followLink: true, entries, out _));
+        Assert.Equal(FileRead.Failed, UnixFile.ReadDirectory(Path.Combine(dir.Path, "gone"), followLink: false, entries, out string? error));
+        Assert.Equal("No such file or directory", error);
+        Assert.Empty(entries);
+    }
 }
