@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SecretHook.Core.Matching;
@@ -50,18 +52,19 @@ public sealed partial class KeywordAutomaton
     private readonly int[] _keywordLength;
     private readonly int _maxKeywordLength;
     private readonly SearchValues<byte>? _startBytes;
+    private readonly byte[]? _startPairs;     // with the skip: each keyword's first two bytes | 0x20, flat (a0 b0 a1 b1 ...)
     private readonly KeywordPrefilter? _prefilter;
     private readonly string[] _keywords;
 
     internal KeywordAutomaton(int[] table, byte[] classOf, int classCount, int firstMatchState,
-        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, KeywordPrefilter? prefilter, string[] keywords)
-        : this(table, null, table.Length / classCount, classOf, classCount, firstMatchState, outputStart, outputs, keywordLength, startBytes, prefilter, keywords)
+        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, byte[]? startPairs, KeywordPrefilter? prefilter, string[] keywords)
+        : this(table, null, table.Length / classCount, classOf, classCount, firstMatchState, outputStart, outputs, keywordLength, startBytes, startPairs, prefilter, keywords)
     {
     }
 
     /// <summary>With <paramref name="table"/> null, <paramref name="loadTable"/> reads it on first use (a prebuilt automaton whose searches go through the prefilter never needs it).</summary>
     private KeywordAutomaton(int[]? table, Func<int[]>? loadTable, int stateCount, byte[] classOf, int classCount, int firstMatchState,
-        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, KeywordPrefilter? prefilter, string[] keywords)
+        int[] outputStart, int[] outputs, int[] keywordLength, SearchValues<byte>? startBytes, byte[]? startPairs, KeywordPrefilter? prefilter, string[] keywords)
     {
         _keywords = keywords;
         _prefilter = prefilter;
@@ -76,6 +79,7 @@ public sealed partial class KeywordAutomaton
         _keywordLength = keywordLength;
         _maxKeywordLength = keywordLength.Length == 0 ? 1 : keywordLength.Max();
         _startBytes = startBytes;
+        _startPairs = startBytes is null ? null : startPairs;
     }
 
     /// <summary>The number of keywords the automaton was built from.</summary>
@@ -100,6 +104,12 @@ public sealed partial class KeywordAutomaton
 
     /// <summary>Whether the vectorised start-state skip is in use.</summary>
     public bool UsesStartSkip => _startBytes is not null;
+
+    /// <summary>The most distinct first-two-byte pairs for which the skip looks for a pair rather than a first byte.</summary>
+    internal const int MaxStartPairs = 4;
+
+    /// <summary>Whether the skip looks for the keywords' first two bytes (at most <see cref="MaxStartPairs"/> pairs).</summary>
+    internal bool UsesStartPairs => _startPairs is not null;
 
     /// <summary>
     /// Whether searches go through the vectorised fingerprint prefilter (keywords that begin with too
@@ -149,14 +159,66 @@ public sealed partial class KeywordAutomaton
         int i = 0;
         while (i < haystack.Length)
         {
-            // In the start state: jump to the next byte that can begin a keyword.
-            int next = haystack[i..].IndexOfAny(_startBytes);
+            // In the start state: jump to the next byte (or pair of bytes) that can begin a keyword.
+            // No keyword begins before it, so the DFA restarts there in the start state.
+            int next;
+            if (_startPairs is not null)
+            {
+                next = NextPairStart(haystack, i, _startPairs);
+            }
+            else
+            {
+                next = haystack[i..].IndexOfAny(_startBytes);
+                next = next < 0 ? -1 : i + next;
+            }
             if (next < 0)
             {
                 return;
             }
-            i = Walk(haystack, i + next, haystack.Length, 0, hits);
+            i = Walk(haystack, next, haystack.Length, 0, hits);
         }
+    }
+
+    /// <summary>
+    /// The first position at or after <paramref name="from"/> whose byte and the next, each OR-ed with
+    /// 0x20, are one of <paramref name="pairs"/>; -1 if none. 32 positions per step: two loads, and two
+    /// compares per pair.
+    /// </summary>
+    internal static int NextPairStart(ReadOnlySpan<byte> haystack, int from, byte[] pairs)
+    {
+        int i = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte text = ref MemoryMarshal.GetReference(haystack);
+            var fold = Vector256.Create((byte)0x20);
+            for (; i + 33 <= haystack.Length; i += 32)
+            {
+                var v0 = Vector256.LoadUnsafe(ref text, (nuint)i) | fold;
+                var v1 = Vector256.LoadUnsafe(ref text, (nuint)i + 1) | fold;
+                var hit = Vector256.Equals(v0, Vector256.Create(pairs[0])) & Vector256.Equals(v1, Vector256.Create(pairs[1]));
+                for (int p = 2; p < pairs.Length; p += 2)
+                {
+                    hit |= Vector256.Equals(v0, Vector256.Create(pairs[p])) & Vector256.Equals(v1, Vector256.Create(pairs[p + 1]));
+                }
+                uint bits = hit.ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(bits);
+                }
+            }
+        }
+        for (; i + 1 < haystack.Length; i++)
+        {
+            int a = haystack[i] | 0x20, b = haystack[i + 1] | 0x20;
+            for (int p = 0; p < pairs.Length; p += 2)
+            {
+                if (a == pairs[p] && b == pairs[p + 1])
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /// <summary>

@@ -186,7 +186,7 @@ public sealed class KeywordAutomatonBuilder
 
         var lengths = _keywords.Select(k => k.Length).ToArray();
         var automaton = new KeywordAutomaton(table, classOf, classCount, firstMatchIndex * classCount,
-            outputStart, [.. flatOutputs], lengths, skip, prefilter,
+            outputStart, [.. flatOutputs], lengths, skip, skip is null ? null : StartPairs(_keywords), prefilter,
             [.. _keywords.Select(k => System.Text.Encoding.ASCII.GetString(k))]);
         automaton.AssertInvariants();
         return automaton;
@@ -207,6 +207,37 @@ public sealed class KeywordAutomatonBuilder
         return startBytes.Count > 0 && KeywordAutomaton.ShouldSkip(startBytes.Count)
             ? SearchValues.Create([.. startBytes])
             : null;
+    }
+
+    /// <summary>
+    /// The first two bytes of every keyword, each OR-ed with 0x20 (case variants agree; a few other
+    /// bytes collide, which only adds a false "maybe"), as a flat array of pairs — when every keyword has
+    /// two bytes and there are at most <see cref="KeywordAutomaton.MaxStartPairs"/> distinct pairs.
+    /// The start-state skip then looks for a pair instead of a first byte: for <c>hf_</c> alone, the
+    /// byte <c>h</c> is 2% of kernel C, the pair <c>hf</c> a few in a million.
+    /// </summary>
+    internal static byte[]? StartPairs(IReadOnlyList<byte[]> keywords)
+    {
+        var pairs = new List<byte>();
+        foreach (var kw in keywords)
+        {
+            if (kw.Length < 2)
+            {
+                return null;
+            }
+            byte a = (byte)(kw[0] | 0x20), b = (byte)(kw[1] | 0x20);
+            bool known = false;
+            for (int p = 0; p < pairs.Count && !known; p += 2)
+            {
+                known = pairs[p] == a && pairs[p + 1] == b;
+            }
+            if (!known)
+            {
+                pairs.Add(a);
+                pairs.Add(b);
+            }
+        }
+        return pairs.Count is > 0 and <= 2 * KeywordAutomaton.MaxStartPairs ? [.. pairs] : null;
     }
 
     private static int[] NewRow(int classCount)

@@ -100,7 +100,8 @@ public sealed partial class KeywordAutomaton
             return ReadArray<int>(reader);
         }
         var automaton = new KeywordAutomaton(null, LoadTable, stateCount, classOf, classCount, firstMatchState, outputStart, outputs,
-            [.. keywords.Select(k => k.Length)], KeywordAutomatonBuilder.StartSkip(keywords), prefilter,
+            [.. keywords.Select(k => k.Length)], KeywordAutomatonBuilder.StartSkip(keywords),
+            KeywordAutomatonBuilder.StartSkip(keywords) is null ? null : KeywordAutomatonBuilder.StartPairs(keywords), prefilter,
             [.. keywords.Select(k => Encoding.ASCII.GetString(k))])
         {
             Prebuilt = true,

@@ -168,6 +168,51 @@ public sealed class KeywordAutomatonTests
         }
     }
 
+    [Theory]
+    [InlineData("hf_")]
+    [InlineData("hf_", "api_org_")]
+    [InlineData("hf_", "hf_hf", "f_h")]          // overlapping, and one starting inside another
+    [InlineData("_x", "@a", "ab", "a_")]          // bytes the 0x20 fold merges ('_' with DEL, '@' with '`')
+    public void Pair_skip_finds_what_a_naive_search_finds(params string[] keywords)
+    {
+        var automaton = Build(keywords);
+        Assert.True(automaton.UsesStartPairs);
+        var random = new Random(keywords.Length);
+        string pieces = string.Concat(keywords) + "\u007f`hH_fFxX. \n";
+        for (int round = 0; round < 400; round++)
+        {
+            // Lengths around the 32-byte steps, keywords planted in either case at random places, the
+            // last one often at the very end.
+            var haystack = new byte[random.Next(0, 140)];
+            for (int i = 0; i < haystack.Length; i++)
+            {
+                haystack[i] = (byte)pieces[random.Next(pieces.Length)];
+            }
+            for (int n = random.Next(0, 4); n > 0; n--)
+            {
+                string kw = keywords[random.Next(keywords.Length)];
+                kw = random.Next(2) == 0 ? kw : kw.ToUpperInvariant();
+                if (kw.Length <= haystack.Length)
+                {
+                    int at = random.Next(3) == 0 ? haystack.Length - kw.Length : random.Next(haystack.Length - kw.Length + 1);
+                    Encoding.ASCII.GetBytes(kw).CopyTo(haystack, at);
+                }
+            }
+            var hits = new List<KeywordHit>();
+            automaton.FindAll(haystack, hits);
+            Assert.Equal(Canonical(Naive(keywords, haystack)), Canonical(hits));
+        }
+    }
+
+    [Fact]
+    public void Pair_skip_needs_two_bytes_and_few_pairs()
+    {
+        Assert.True(Build("ghp_", "gho_", "ghu_", "ghs_", "ghr_").UsesStartPairs); // one pair: "gh"
+        Assert.False(Build("ab", "cd", "ef", "gh", "ij").UsesStartPairs);         // five pairs
+        Assert.False(Build("a", "bc").UsesStartPairs);                            // a one-byte keyword
+        Assert.False(Build([.. Enumerable.Range(0, 26).Select(i => $"{(char)('a' + i)}xy")]).UsesStartPairs); // no skip at all
+    }
+
     [Fact]
     public void Skip_is_disabled_when_keywords_start_with_many_bytes()
     {
