@@ -450,20 +450,55 @@ internal sealed partial class KeywordPrefilter
         return (s1, s2, s3);
     }
 
-    /// <summary>Runs the vectorised filter over every position whose 32-byte loads fit; returns the first position not examined.</summary>
+    /// <summary>Steps of 32 positions whose stage-1 candidates are found before any is checked (2 KiB of text).</summary>
+    private const int StepsPerBatch = 64;
+
+    /// <summary>
+    /// Runs the vectorised filter over every position whose 32-byte loads fit; returns the first position
+    /// not examined. In batches: stage 1 for 64 steps into a stack buffer of candidate bits, then stages
+    /// 2 and 3 for those candidates in position order. The stage-1 loop holds no call and no branch on
+    /// the data, so its twelve tables stay in registers (checking candidates inside it, where Verify may be
+    /// called, had them spilled to the stack and reloaded every step).
+    /// </summary>
     private int FilterAvx2(ReadOnlySpan<byte> haystack, List<KeywordHit> hits, int first)
     {
         ref byte text = ref MemoryMarshal.GetReference(haystack);
+        ref uint bitmap = ref MemoryMarshal.GetArrayDataReference(_bitmap);
+        Span<uint> batch = stackalloc uint[StepsPerBatch];
+        int n = haystack.Length;
+        int i = 0;
+        // + 1: a candidate's code is read as four bytes (the fourth is masked off).
+        while (i + 32 + Width <= n)
+        {
+            int steps = Math.Min(StepsPerBatch, (n - Width - i) / 32);
+            Stage1(ref text, i, batch[..steps]);
+            for (int k = 0; k < steps; k++)
+            {
+                for (uint candidates = batch[k]; candidates != 0; candidates &= candidates - 1)
+                {
+                    int p = i + k * 32 + BitOperations.TrailingZeroCount(candidates);
+                    uint code = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold;
+                    uint h = Hash(code);
+                    if ((Unsafe.Add(ref bitmap, h >> 5) & (1u << (int)(h & 31))) != 0)
+                    {
+                        Verify(haystack, p, code, h, first, hits);
+                    }
+                }
+            }
+            i += steps * 32;
+        }
+        return i;
+    }
+
+    /// <summary>Stage 1 for <c>candidates.Length</c> steps of 32 positions from <paramref name="from"/>: one bit per position that passes.</summary>
+    private void Stage1(ref byte text, int from, Span<uint> candidates)
+    {
         var m = _masks;
         Vector256<byte> a0l = m[0], a0h = m[1], a1l = m[2], a1h = m[3], a2l = m[4], a2h = m[5];
         Vector256<byte> b0l = m[6], b0h = m[7], b1l = m[8], b1h = m[9], b2l = m[10], b2h = m[11];
         var fold = Vector256.Create((byte)0x20);
         var nibble = Vector256.Create((byte)0x0F);
-        ref uint bitmap = ref MemoryMarshal.GetArrayDataReference(_bitmap);
-        int n = haystack.Length;
-        int i = 0;
-        // + 1: a candidate's code is read as four bytes (the fourth is masked off).
-        for (; i + 32 + Width <= n; i += 32)
+        for (int k = 0, i = from; k < candidates.Length; k++, i += 32)
         {
             var v0 = Vector256.LoadUnsafe(ref text, (nuint)i) | fold;
             var v1 = Vector256.LoadUnsafe(ref text, (nuint)(i + 1)) | fold;
@@ -480,20 +515,8 @@ internal sealed partial class KeywordPrefilter
             var b = Avx2.Shuffle(b0l, l0) & Avx2.Shuffle(b0h, h0)
                 & Avx2.Shuffle(b1l, l1) & Avx2.Shuffle(b1h, h1)
                 & Avx2.Shuffle(b2l, l2) & Avx2.Shuffle(b2h, h2);
-            uint candidates = ~Vector256.Equals(a | b, Vector256<byte>.Zero).ExtractMostSignificantBits();
-            while (candidates != 0)
-            {
-                int p = i + BitOperations.TrailingZeroCount(candidates);
-                candidates &= candidates - 1;
-                uint code = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold;
-                uint h = Hash(code);
-                if ((Unsafe.Add(ref bitmap, h >> 5) & (1u << (int)(h & 31))) != 0)
-                {
-                    Verify(haystack, p, code, h, first, hits);
-                }
-            }
+            candidates[k] = ~Vector256.Equals(a | b, Vector256<byte>.Zero).ExtractMostSignificantBits();
         }
-        return i;
     }
 
     /// <summary>Stages 2 and 3 at position <paramref name="p"/> (which has <see cref="Width"/> bytes after it).</summary>
