@@ -14,7 +14,7 @@ namespace SecretHook.Core.Matching;
 public sealed partial class KeywordAutomaton
 {
     private const uint FormatMagic = 0x414B4853; // "SHKA"
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2: 32 prefilter buckets
 
     /// <summary>Whether this automaton was read from a prebuilt form rather than computed (diagnostics and tests).</summary>
     public bool Prebuilt { get; private init; }

@@ -8,14 +8,15 @@ namespace SecretHook.Core.Matching;
 
 /// <summary>
 /// The fast path of <see cref="KeywordAutomaton.FindAll"/> for keyword sets whose first bytes are too
-/// varied for the start-state skip (the built-in pack: 322 keywords, 45 distinct first bytes). Every
+/// varied for the start-state skip (the built-in pack: 555 keywords). Every
 /// keyword is represented by one three-byte <em>fingerprint</em> taken from anywhere inside it, chosen
 /// so that the fingerprint is rare in source code. A search runs three stages:
 /// <list type="number">
 /// <item>a Teddy-style vectorised filter (AVX2, 32 positions per step) over packed masks indexed by each
 ///   byte's low nibble and by its bits 3–6:
-///   16 buckets of fingerprints, a position passes when its three bytes could belong to one bucket's
-///   fingerprint (3.6% of positions on kernel C and Python, 4% on SDK text);</item>
+///   32 buckets of fingerprints in four sets of 8, a position passes when its three bytes could belong
+///   to one bucket's fingerprint (3.4% of positions of the benchmarks' kernel C and Python, 4.8% of its
+///   SDK text; 16 buckets let 8.0% and 9.7% through once the pack had grown to 555 keywords);</item>
 /// <item>an exact-or-collision test of the position's three bytes against a 64 Ki-bit hashed bitmap
 ///   of the fingerprints (leaves 0.3% on source code; 1% on text full of real keyword hits);</item>
 /// <item>verification: each keyword owning that fingerprint is compared, ASCII case-insensitively, at
@@ -31,8 +32,11 @@ internal sealed partial class KeywordPrefilter
     /// <summary>Fingerprint length in bytes; keywords must be at least this long.</summary>
     internal const int Width = 3;
 
-    /// <summary>Buckets of the vectorised filter: two sets of 8, one bit each per byte lane.</summary>
-    internal const int BucketCount = 16;
+    /// <summary>Buckets of the vectorised filter: four sets of 8, one bit each per byte lane.</summary>
+    internal const int BucketCount = 32;
+
+    /// <summary>Sets of 8 buckets (one bit each per byte lane); each set has its own nibble tables.</summary>
+    internal const int Sets = BucketCount / 8;
 
     private const int HashBits = 16;
     private const uint HashMultiplier = 0x9E3779B1u;
@@ -171,8 +175,8 @@ internal sealed partial class KeywordPrefilter
         var mid = state.Mid;
 
         // Nibble masks: bit (bucket % 8) of set (bucket / 8).
-        var masks = new Vector256<byte>[2 * Width * 2];
-        for (int set = 0; set < 2; set++)
+        var masks = new Vector256<byte>[Sets * Width * 2];
+        for (int set = 0; set < Sets; set++)
         {
             for (int j = 0; j < Width; j++)
             {
@@ -401,7 +405,7 @@ internal sealed partial class KeywordPrefilter
                 int c = haystack[p + j] | 0x20;
                 int set = 0;
                 byte any = 0;
-                for (; set < 2; set++)
+                for (; set < Sets; set++)
                 {
                     any |= (byte)(_masks[set * 6 + j * 2].GetElement(Low(c)) & _masks[set * 6 + j * 2 + 1].GetElement(Mid(c)));
                 }
@@ -412,7 +416,7 @@ internal sealed partial class KeywordPrefilter
             if (pass)
             {
                 pass = false;
-                for (int set = 0; set < 2 && !pass; set++)
+                for (int set = 0; set < Sets && !pass; set++)
                 {
                     int acc = 0xFF;
                     for (int j = 0; j < Width; j++)
@@ -493,9 +497,9 @@ internal sealed partial class KeywordPrefilter
     /// <summary>Stage 1 for <c>candidates.Length</c> steps of 32 positions from <paramref name="from"/>: one bit per position that passes.</summary>
     private void Stage1(ref byte text, int from, Span<uint> candidates)
     {
-        var m = _masks;
-        Vector256<byte> a0l = m[0], a0h = m[1], a1l = m[2], a1h = m[3], a2l = m[4], a2h = m[5];
-        Vector256<byte> b0l = m[6], b0h = m[7], b1l = m[8], b1h = m[9], b2l = m[10], b2h = m[11];
+        // 24 tables: more than the 16 ymm registers, so some are operands loaded from L1 each step,
+        // which costs less than the candidates that 16 more buckets keep out.
+        ref Vector256<byte> m = ref MemoryMarshal.GetArrayDataReference(_masks);
         var fold = Vector256.Create((byte)0x20);
         var nibble = Vector256.Create((byte)0x0F);
         for (int k = 0, i = from; k < candidates.Length; k++, i += 32)
@@ -509,13 +513,15 @@ internal sealed partial class KeywordPrefilter
             var h1 = Vector256.ShiftRightLogical(v1.AsUInt16(), 3).AsByte() & nibble; // bits 3-6
             var l2 = v2 & nibble;
             var h2 = Vector256.ShiftRightLogical(v2.AsUInt16(), 3).AsByte() & nibble; // bits 3-6
-            var a = Avx2.Shuffle(a0l, l0) & Avx2.Shuffle(a0h, h0)
-                & Avx2.Shuffle(a1l, l1) & Avx2.Shuffle(a1h, h1)
-                & Avx2.Shuffle(a2l, l2) & Avx2.Shuffle(a2h, h2);
-            var b = Avx2.Shuffle(b0l, l0) & Avx2.Shuffle(b0h, h0)
-                & Avx2.Shuffle(b1l, l1) & Avx2.Shuffle(b1h, h1)
-                & Avx2.Shuffle(b2l, l2) & Avx2.Shuffle(b2h, h2);
-            candidates[k] = ~Vector256.Equals(a | b, Vector256<byte>.Zero).ExtractMostSignificantBits();
+            var any = Vector256<byte>.Zero;
+            for (int set = 0; set < Sets; set++)
+            {
+                ref Vector256<byte> t = ref Unsafe.Add(ref m, set * 6);
+                any |= Avx2.Shuffle(t, l0) & Avx2.Shuffle(Unsafe.Add(ref t, 1), h0)
+                    & Avx2.Shuffle(Unsafe.Add(ref t, 2), l1) & Avx2.Shuffle(Unsafe.Add(ref t, 3), h1)
+                    & Avx2.Shuffle(Unsafe.Add(ref t, 4), l2) & Avx2.Shuffle(Unsafe.Add(ref t, 5), h2);
+            }
+            candidates[k] = ~Vector256.Equals(any, Vector256<byte>.Zero).ExtractMostSignificantBits();
         }
     }
 
