@@ -469,6 +469,9 @@ internal sealed partial class KeywordPrefilter
         ref byte text = ref MemoryMarshal.GetReference(haystack);
         ref uint bitmap = ref MemoryMarshal.GetArrayDataReference(_bitmap);
         Span<uint> batch = stackalloc uint[StepsPerBatch];
+        // Every position of a batch could be a candidate, and each step writes 4 slots past its own.
+        Span<int> positions = stackalloc int[StepsPerBatch * 32 + 4];
+        ref int slot = ref MemoryMarshal.GetReference(positions);
         int n = haystack.Length;
         int i = 0;
         // + 1: a candidate's code is read as four bytes (the fourth is masked off).
@@ -476,18 +479,44 @@ internal sealed partial class KeywordPrefilter
         {
             int steps = Math.Min(StepsPerBatch, (n - Width - i) / 32);
             Stage1(ref text, i, batch[..steps]);
+            // The candidates' positions, in order. Four are written whether there are or not (the
+            // extra slots are overwritten), so a step costs the same with 0 to 4 candidates and no
+            // branch depends on how many there are (a step has about one on source code, rarely 5).
+            int count = 0;
             for (int k = 0; k < steps; k++)
             {
-                for (uint candidates = batch[k]; candidates != 0; candidates &= candidates - 1)
+                uint bits = batch[k];
+                int at = i + k * 32, found = BitOperations.PopCount(bits);
+                ref int dst = ref Unsafe.Add(ref slot, count);
+                dst = at + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref dst, 1) = at + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref dst, 2) = at + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Unsafe.Add(ref dst, 3) = at + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                for (int u = 4; u < found; u++)
                 {
-                    int p = i + k * 32 + BitOperations.TrailingZeroCount(candidates);
-                    uint code = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold;
-                    uint h = Hash(code);
-                    if ((Unsafe.Add(ref bitmap, h >> 5) & (1u << (int)(h & 31))) != 0)
-                    {
-                        Verify(haystack, p, code, h, first, hits);
-                    }
+                    Unsafe.Add(ref dst, u) = at + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
                 }
+                count += found;
+            }
+            // Stage 2 without a branch: the positions that pass are moved to the front.
+            int passed = 0;
+            for (int c = 0; c < count; c++)
+            {
+                int p = Unsafe.Add(ref slot, c);
+                uint h = Hash((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold);
+                Unsafe.Add(ref slot, passed) = p;
+                passed += (int)((Unsafe.Add(ref bitmap, h >> 5) >> (int)(h & 31)) & 1);
+            }
+            for (int c = 0; c < passed; c++)
+            {
+                int p = Unsafe.Add(ref slot, c);
+                uint code = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold;
+                Verify(haystack, p, code, Hash(code), first, hits);
             }
             i += steps * 32;
         }
