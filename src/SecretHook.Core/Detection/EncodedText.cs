@@ -285,8 +285,9 @@ public static class EncodedText
         }
         // Normalise to padded standard base64.
         int padded = (text.Length + 3) / 4 * 4;
-        Span<byte> buffer = padded <= MaxRun + 4 ? stackalloc byte[MaxRun + 4] : new byte[padded];
-        buffer = buffer[..padded];
+        // As long as the run, not MaxRun: a stack buffer is zeroed on entry, and most runs are under
+        // 64 bytes (zeroing 4 KiB for each of the ~0.9 M candidates of the kernel tree was 1.3% of a scan).
+        Span<byte> buffer = padded <= MaxRun + 4 ? stackalloc byte[padded] : new byte[padded];
         text.CopyTo(buffer);
         if (urlSafe)
         {
