@@ -245,12 +245,10 @@ public static partial class UnixFile
             nint n = PRead(fd, ref buffer[length], (nuint)Math.Min(want - length, buffer.Length - length), length);
             if (n < 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EIntr)
+                if (Interrupted(out error))
                 {
                     continue;
                 }
-                error = Marshal.GetPInvokeErrorMessage(errno);
                 return FileRead.Failed;
             }
             length += (int)n;
@@ -271,6 +269,14 @@ public static partial class UnixFile
                 want = Math.Min((long)length * 2, maxBytes + 1); // it grew since the stat: read on
             }
         }
+    }
+
+    /// <summary>After a system call failed: true when a signal interrupted it (call it again), else false with the error's message.</summary>
+    private static bool Interrupted(out string? error)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        error = errno == EIntr ? null : Marshal.GetPInvokeErrorMessage(errno);
+        return errno == EIntr;
     }
 
     /// <summary>Whether <see cref="ReadDirectory"/> works here (Linux on a known architecture).</summary>
@@ -318,12 +324,10 @@ public static partial class UnixFile
                 nint n = GetDents64(fd, ref buffer[0], (nuint)buffer.Length);
                 if (n < 0)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EIntr)
+                    if (Interrupted(out error))
                     {
                         continue;
                     }
-                    error = Marshal.GetPInvokeErrorMessage(errno);
                     return FileRead.Failed;
                 }
                 if (n == 0)
