@@ -139,7 +139,7 @@ public static partial class UnixFile
         {
             return ReadPortable(path, maxBytes, ref buffer, out length, out error);
         }
-        var opened = Open(path, flags, out int fd, out error);
+        var opened = Open(path, flags, out int fd, out error, out _);
         if (opened != FileRead.Read)
         {
             return opened;
@@ -175,7 +175,19 @@ public static partial class UnixFile
         }
         kind = UnixFileKind.Missing;
         size = 0;
-        var opened = Open(path, flags, out int fd, out error);
+        var opened = Open(path, flags, out int fd, out error, out int errno);
+        if (opened == FileRead.Failed && errno == 6)
+        {
+            // ENXIO: a socket swapped in since the listing, which open(2) refuses; say what it is.
+            var now = Stat(path, out size);
+            if (now != UnixFileKind.Regular)
+            {
+                kind = now;
+                error = null;
+                return FileRead.NotRegular;
+            }
+            return FileRead.Failed;
+        }
         if (opened != FileRead.Read)
         {
             return opened;
@@ -201,9 +213,10 @@ public static partial class UnixFile
     }
 
     /// <summary>Opens <paramref name="path"/> with <paramref name="flags"/>, again after EINTR; a missing file or a final symbolic link is <see cref="FileRead.Vanished"/>.</summary>
-    private static FileRead Open(string path, int flags, out int fd, out string? error)
+    private static FileRead Open(string path, int flags, out int fd, out string? error, out int errno)
     {
         error = null;
+        errno = 0;
         while ((fd = OpenFile(path, flags)) < 0 && Marshal.GetLastPInvokeError() == EIntr)
         {
         }
@@ -211,7 +224,7 @@ public static partial class UnixFile
         {
             return FileRead.Read;
         }
-        int errno = Marshal.GetLastPInvokeError();
+        errno = Marshal.GetLastPInvokeError();
         switch (errno)
         {
             case 2 or 20: // ENOENT, ENOTDIR: deleted since it was listed
@@ -279,8 +292,12 @@ public static partial class UnixFile
         return errno == EIntr;
     }
 
-    /// <summary>Whether <see cref="ReadDirectory"/> works here (Linux on a known architecture).</summary>
-    public static bool CanReadDirectories => OperatingSystem.IsLinux() && OpenFlags() is not null;
+    /// <summary>Whether <see cref="ReadDirectory"/> works here: Linux on a known architecture, with a C library that has <c>getdents64</c> (glibc 2.30+).</summary>
+    public static bool CanReadDirectories => HasGetDents.Value;
+
+    private static readonly Lazy<bool> HasGetDents = new(() =>
+        OperatingSystem.IsLinux() && OpenFlags() is not null
+        && NativeLibrary.TryLoad("libc.so.6", out nint libc) && NativeLibrary.TryGetExport(libc, "getdents64", out _));
 
     /// <summary>
     /// Appends the entries of directory <paramref name="path"/> (without <c>.</c> and <c>..</c>) to
@@ -343,6 +360,13 @@ public static partial class UnixFile
                     name = name[..name.IndexOf((byte)0)];
                     if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
                     {
+                        continue;
+                    }
+                    if (System.Text.Unicode.Utf8.IsValid(name) is false)
+                    {
+                        // No string holds these bytes, so no path built from it would open this
+                        // entry: it is reported, not silently missed.
+                        entries.Add((System.Text.Encoding.UTF8.GetString(name), DirectoryEntryType.BadName));
                         continue;
                     }
                     entries.Add((System.Text.Encoding.UTF8.GetString(name), entry[18] switch
@@ -445,6 +469,9 @@ public enum DirectoryEntryType
 
     /// <summary>A FIFO, a socket or a device.</summary>
     Other,
+
+    /// <summary>Its name is not valid UTF-8: it cannot be opened by a path made of its (replaced) name.</summary>
+    BadName,
 }
 
 /// <summary>The outcome of <see cref="UnixFile.Read"/>, <see cref="UnixFile.ReadListed"/> and <see cref="UnixFile.ReadDirectory"/>.</summary>

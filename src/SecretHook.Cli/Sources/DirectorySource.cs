@@ -36,7 +36,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
                 continue;
             }
             IEnumerable<(string Rel, bool Regular)> relative =
-                (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath)?.Select(rel => (rel, false)) : null)
+                (!settings.NoIgnore && settings.InWorkTree ? GitListing(target.FullPath, sink: (sink, target.Given))?.Select(rel => (rel, false)) : null)
                 ?? Walk(target, sink);
             if (settings.Verbose && !settings.NoIgnore && settings.InWorkTree
                 && GitListing(target.FullPath, ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]) is { } ignored)
@@ -112,7 +112,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
     /// are not ignored), relative to it; null when git cannot list them (not a work tree, git absent).
     /// Deleted files, submodules and links are left to the reader, which checks each entry's type.
     /// </summary>
-    private List<string>? GitListing(string directory, string[]? command = null)
+    private List<string>? GitListing(string directory, string[]? command = null, (IScanSink Sink, string Given)? sink = null)
     {
         ProcessResult result;
         try
@@ -129,8 +129,22 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             return null;
         }
         var list = new List<string>();
-        foreach (var rel in Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        for (var rest = result.Stdout.AsSpan(); !rest.IsEmpty;)
         {
+            int end = rest.IndexOf((byte)0);
+            var raw = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (raw.IsEmpty)
+            {
+                continue;
+            }
+            string rel = Encoding.UTF8.GetString(raw);
+            if (!System.Text.Unicode.Utf8.IsValid(raw))
+            {
+                // No path made of this string opens that file: say so rather than miss it.
+                sink?.Sink.Fail($"{CanonicalPath.Join(sink.Value.Given, rel)}: the name is not valid UTF-8, so it cannot be read; rename it");
+                continue;
+            }
             if (!IsInGitDir(rel))
             {
                 list.Add(rel);
@@ -160,7 +174,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             string rel = pending.Pop();
             string dir = rel.Length == 0 ? target.FullPath : Path.Combine(target.FullPath, rel);
             entries.Clear();
-            string? error = UnixFile.CanReadDirectories ? List(dir, rel.Length == 0, listed, entries) : ListPortable(dir, entries);
+            string? error = UnixFile.CanReadDirectories ? List(dir, rel.Length == 0, listed, entries, target, rel, sink) : ListPortable(dir, entries);
             if (error is not null)
             {
                 sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? "." : rel)}: cannot read directory: {error}");
@@ -188,7 +202,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
     /// system records no type. Returns the error when the directory cannot be read.
     /// </summary>
     private static string? List(string dir, bool root, List<(string Name, DirectoryEntryType Type)> listed,
-        List<(string Name, bool Recurse, bool Regular)> entries)
+        List<(string Name, bool Recurse, bool Regular)> entries, ScanTarget target, string rel, IScanSink sink)
     {
         listed.Clear();
         switch (UnixFile.ReadDirectory(dir, followLink: root, listed, out string? error))
@@ -202,6 +216,11 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
         {
             if (name == ".git")
             {
+                continue;
+            }
+            if (type == DirectoryEntryType.BadName)
+            {
+                sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? name : rel + "/" + name)}: the name is not valid UTF-8, so it cannot be read; rename it");
                 continue;
             }
             var kind = type;

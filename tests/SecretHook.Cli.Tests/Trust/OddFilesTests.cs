@@ -59,6 +59,26 @@ public sealed class OddFilesTests
         Assert.Equal(["bom.txt", "real-utf16.txt"], files);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_file_whose_name_is_not_utf8_fails_the_scan_naming_it(bool inGit)
+    {
+        // Linux allows any bytes in a name; no .NET string holds 0xFF, so no path made of the name
+        // would open the file. It must not be missed silently (exit 0 with the token unread).
+        using var dir = new TempDir();
+        if (inGit)
+        {
+            Support.Git.Init(dir.Path);
+        }
+        dir.Write("ok.txt", "nothing here\n");
+        var made = ProcessRunner.Run("sh", ["-c", $"printf 't={Token}\\n' > \"$(printf 'bad\\377.txt')\""], dir.Path);
+        Assert.True(made is { ExitCode: 0 }, "could not create the file");
+        var r = CliHarness.Run(dir.Path, inGit ? ["scan", "-f", "json"] : ["scan", "--no-ignore", "-f", "json"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bad\ufffd.txt: the name is not valid UTF-8", r.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Names_with_backslashes_newlines_and_escapes_are_scanned_and_shown_escaped()
     {

@@ -95,7 +95,8 @@ public sealed class UnixFileReadTests
     public async Task A_listed_file_is_read_and_typed_from_the_open_file()
     {
         // What a walk lists as a regular file may have become anything since: each is told apart on
-        // the open descriptor, a FIFO without blocking, a link and a missing file as vanished.
+        // the open descriptor (a socket, which cannot be opened, by its stat), a FIFO without
+        // blocking, a link and a missing file as vanished.
         using var dir = new TempDir();
         var content = new byte[70_000];
         new Random(3).NextBytes(content);
@@ -115,6 +116,12 @@ public sealed class UnixFileReadTests
         Assert.Equal((FileRead.NotRegular, UnixFileKind.Directory), ReadListed(Path.Combine(dir.Path, "d"), 1000) is var d ? (d.Outcome, d.Kind) : default);
         var fifo = await Task.Run(() => ReadListed(Path.Combine(dir.Path, "fifo"), 1000)).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((FileRead.NotRegular, UnixFileKind.Fifo), (fifo.Outcome, fifo.Kind));
+        // A socket: open(2) refuses it (ENXIO), and it is told apart rather than failing the scan.
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(dir.Path, "sock")));
+            Assert.Equal((FileRead.NotRegular, UnixFileKind.Socket), ReadListed(Path.Combine(dir.Path, "sock"), 1000) is var k ? (k.Outcome, k.Kind) : default);
+        }
     }
 
     [Fact]
