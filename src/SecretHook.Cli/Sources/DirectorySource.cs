@@ -142,7 +142,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             if (!System.Text.Unicode.Utf8.IsValid(raw))
             {
                 // No path made of this string opens that file: say so rather than miss it.
-                sink?.Sink.Fail($"{CanonicalPath.Join(sink.Value.Given, rel)}: the name is not valid UTF-8, so it cannot be read; rename it");
+                sink?.Sink.Fail(NotUtf8(CanonicalPath.Join(sink.Value.Given, rel)));
                 continue;
             }
             if (!IsInGitDir(rel))
@@ -152,6 +152,9 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
         }
         return list;
     }
+
+    /// <summary>Why a file whose name is not valid UTF-8 (<paramref name="shown"/>, with U+FFFD for its bad bytes) fails the scan.</summary>
+    private static string NotUtf8(string shown) => $"{shown}: the name is not valid UTF-8, so it cannot be read; rename it";
 
     private static bool IsInGitDir(string rel) =>
         rel == ".git" || rel.StartsWith(".git/", StringComparison.Ordinal) || rel.Contains("/.git/", StringComparison.Ordinal);
@@ -220,7 +223,7 @@ public sealed class DirectorySource(ScanSettings settings, CliEnvironment env) :
             }
             if (type == DirectoryEntryType.BadName)
             {
-                sink.Fail($"{CanonicalPath.Join(target.Given, rel.Length == 0 ? name : rel + "/" + name)}: the name is not valid UTF-8, so it cannot be read; rename it");
+                sink.Fail(NotUtf8(CanonicalPath.Join(target.Given, rel.Length == 0 ? name : rel + "/" + name)));
                 continue;
             }
             var kind = type;
