@@ -99,9 +99,9 @@ public sealed partial class KeywordAutomaton
             using var reader = new BinaryReader(again, Encoding.UTF8, leaveOpen: true);
             return ReadArray<int>(reader);
         }
+        var skip = KeywordAutomatonBuilder.StartSkip(keywords);
         var automaton = new KeywordAutomaton(null, LoadTable, stateCount, classOf, classCount, firstMatchState, outputStart, outputs,
-            [.. keywords.Select(k => k.Length)], KeywordAutomatonBuilder.StartSkip(keywords),
-            KeywordAutomatonBuilder.StartSkip(keywords) is null ? null : KeywordAutomatonBuilder.StartPairs(keywords), prefilter,
+            [.. keywords.Select(k => k.Length)], skip, skip is null ? null : KeywordAutomatonBuilder.StartPairs(keywords), prefilter,
             [.. keywords.Select(k => Encoding.ASCII.GetString(k))])
         {
             Prebuilt = true,

@@ -461,16 +461,18 @@ internal sealed partial class KeywordPrefilter
     /// Runs the vectorised filter over every position whose 32-byte loads fit; returns the first position
     /// not examined. In batches: stage 1 for 64 steps into a stack buffer of candidate bits, then stages
     /// 2 and 3 for those candidates in position order. The stage-1 loop holds no call and no branch on
-    /// the data, so its twelve tables stay in registers (checking candidates inside it, where Verify may be
-    /// called, had them spilled to the stack and reloaded every step).
+    /// the data, so as many of its tables as fit stay in registers (checking candidates inside it, where
+    /// Verify may be called, had them spilled to the stack and reloaded every step).
     /// </summary>
     private int FilterAvx2(ReadOnlySpan<byte> haystack, List<KeywordHit> hits, int first)
     {
         ref byte text = ref MemoryMarshal.GetReference(haystack);
         ref uint bitmap = ref MemoryMarshal.GetArrayDataReference(_bitmap);
-        Span<uint> batch = stackalloc uint[StepsPerBatch];
+        // Sized to the haystack (a stack buffer is zeroed on entry, and most chunks are small files).
+        int most = Math.Clamp((haystack.Length - Width) / 32, 0, StepsPerBatch);
+        Span<uint> batch = stackalloc uint[most];
         // Every position of a batch could be a candidate, and each step writes 4 slots past its own.
-        Span<int> positions = stackalloc int[StepsPerBatch * 32 + 4];
+        Span<int> positions = stackalloc int[most * 32 + 4];
         ref int slot = ref MemoryMarshal.GetReference(positions);
         int n = haystack.Length;
         int i = 0;
