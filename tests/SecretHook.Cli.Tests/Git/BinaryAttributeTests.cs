@@ -1,7 +1,4 @@
-using SecretHook.Cli.GitIntegration;
-using SecretHook.Cli.Infrastructure;
 using SecretHook.Cli.Tests.Support;
-using SecretHook.Core.Detection;
 
 namespace SecretHook.Cli.Tests.GitIntegration;
 
@@ -59,10 +56,6 @@ public sealed class BinaryAttributeTests
         var finding = Assert.Single(GitTestRepo.Findings(result));
         Assert.Equal(("nb.ipynb", 5), (finding.File, finding.Line));
     }
-
-    private static CliEnvironment Env(GitTestRepo repo) =>
-        new(Stream.Null, Stream.Null, TextWriter.Null, repo.Root,
-            name => GitTestRepo.CliVariables().TryGetValue(name, out var v) ? v : null);
 
     private static CliResult Stage(GitTestRepo repo)
     {
@@ -149,18 +142,15 @@ public sealed class BinaryAttributeTests
         repo.Git("add", "-A");
 
         var result = repo.SecrethookUnchanged(["staged", "--format", "json"]);
-        var scanner = new DiffScanner(new Detector(Core.Rules.BuiltInRules.Load()), 1 << 20);
-        GitSources.Staged(new GitRunner(Env(repo)), scanner, scanner.MaxAddedBytesPerFile);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(GitTestRepo.Findings(result));
         Assert.Equal(1, GitTestRepo.Stats(result).GetProperty("skipped").GetInt32());
-        var skipped = Assert.Single(scanner.Skipped);
-        Assert.Equal(("image.png", "binary"), (skipped.Path, skipped.Reason));
+        Assert.Contains("skipped image.png: binary", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_staged_file_over_the_limit_is_reported_as_too_large_not_passed()
+    public void A_staged_file_over_the_limit_fails_the_scan_and_is_named()
     {
         using var repo = new GitTestRepo();
         repo.Write("big.txt", new string('x', 5000) + $"\ntoken {Token}\n");
@@ -168,28 +158,31 @@ public sealed class BinaryAttributeTests
         repo.Write(".gitattributes", "*.ipynb -diff\n");
         repo.Write("small.txt", "fine\n");
         repo.Git("add", "-A");
-        var scanner = new DiffScanner(new Detector(Core.Rules.BuiltInRules.Load()), 1000);
-        GitSources.Staged(new GitRunner(Env(repo)), scanner, scanner.MaxAddedBytesPerFile);
 
-        Assert.Equal(["big.txt", "nb.ipynb"], scanner.TooLarge.Select(t => t.Path).Order());
-        Assert.All(scanner.TooLarge, t => Assert.Equal(1000, t.Limit));
-        Assert.Contains("max-file-size", scanner.TooLargeMessage("--max-file-size"));
-        Assert.Contains("big.txt", scanner.TooLargeMessage());
+        var result = repo.SecrethookUnchanged(["staged", "--max-file-size", "1000"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("big.txt: adds 5", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nb.ipynb: adds ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("more than the limit of 1000 bytes", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--max-file-size", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("small.txt", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, GitTestRepo.Findings(repo.SecrethookUnchanged(["staged", "--max-file-size", "1M", "--format", "json"])).Count);
     }
 
     [Fact]
-    public void A_committed_file_over_the_limit_is_reported_with_its_commit()
+    public void A_committed_file_over_the_limit_fails_the_scan_and_names_its_commit()
     {
         using var repo = new GitTestRepo();
         repo.Write("a.txt", "small\n");
         repo.CommitAll("base");
         repo.Write("a.txt", "small\n" + new string('z', 3000) + "\n");
         string big = repo.CommitAll("big");
-        var scanner = new DiffScanner(new Detector(Core.Rules.BuiltInRules.Load()), 1000);
-        GitSources.History(new GitRunner(Env(repo)), new HistoryQuery(["--all"], true), scanner, scanner.MaxAddedBytesPerFile);
 
-        var tooLarge = Assert.Single(scanner.TooLarge);
-        Assert.Equal(("a.txt", big), (tooLarge.Path, tooLarge.Commit));
-        Assert.True(tooLarge.AddedBytes > 1000);
+        var result = repo.SecrethookUnchanged(["commits", "--all", "--max-file-size", "1000"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"a.txt (commit {big[..8]}): adds 3001 bytes", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, repo.SecrethookUnchanged(["commits", "--all"]).ExitCode);
     }
 }
