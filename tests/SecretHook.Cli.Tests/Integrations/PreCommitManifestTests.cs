@@ -30,11 +30,21 @@ public sealed class PreCommitManifestTests
         return hooks;
     }
 
+    /// <summary>The installed pre-commit's version line; fails the test, saying how to install it, when it is missing.</summary>
+    private static string InstalledVersion(string directory)
+    {
+        var version = ProcessRunner.Run("pre-commit", ["--version"], directory);
+        if (version is not { ExitCode: 0 })
+        {
+            Assert.Fail("the 'pre-commit' program is missing: run tests/setup.sh (Debian package pre-commit)");
+        }
+        return version.StdoutText.Trim();
+    }
+
     [Fact]
     public void The_installed_pre_commit_accepts_the_manifest()
     {
-        var version = ProcessRunner.Run("pre-commit", ["--version"], Path.GetTempPath());
-        Assert.True(version is { ExitCode: 0 }, "the 'pre-commit' program is missing: run tests/setup.sh (Debian package pre-commit)");
+        InstalledVersion(Path.GetTempPath());
 
         var result = ProcessRunner.Run("pre-commit", ["validate-manifest", Manifest], Path.GetTempPath())!;
 
@@ -46,7 +56,7 @@ public sealed class PreCommitManifestTests
     {
         using var temp = new Support.TempDir();
         string probe = temp.Write("probe.yaml", "- id: probe\n  name: probe\n  entry: probe\n  language: system\n  stages: [pre-commit]\n");
-        var version = ProcessRunner.Run("pre-commit", ["--version"], temp.Path)!.StdoutText.Trim();
+        string version = InstalledVersion(temp.Path);
         var result = ProcessRunner.Run("pre-commit", ["validate-manifest", probe], temp.Path)!;
         bool newNamesKnown = result.ExitCode == 0;
 
