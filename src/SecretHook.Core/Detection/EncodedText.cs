@@ -71,7 +71,9 @@ public static class EncodedText
     /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
-        var runs = new Base64Runs(data);
+        // Only runs with both letter cases and a digit or symbol, which base64 of text has and
+        // identifiers (snake_case, CamelCase words) mostly do not (see LooksEncoded).
+        var runs = new Base64Runs(data, encodedOnly: true);
         while (budget > 0 && runs.MoveNext())
         {
             var (start, end) = runs.Current;
@@ -85,12 +87,6 @@ public static class EncodedText
                 continue;
             }
             var run = data[start..end];
-            // Both letter cases and a digit or symbol, which base64 of text has and identifiers
-            // (snake_case, CamelCase words) mostly do not.
-            if (!LooksEncoded(run))
-            {
-                continue;
-            }
             if (TryDecodeBase64(run, out byte[]? decoded))
             {
                 budget -= decoded.Length;
@@ -105,7 +101,10 @@ public static class EncodedText
     /// characters (<see cref="BlockMask"/>); the runs that lie inside the block are the bits set in the mask
     /// ANDed with itself shifted 1 to 19 places (five shifts by doubling), taken one by one, and a run that
     /// reaches the block's end is carried into the next block. Every byte is classified once, whatever
-    /// the number of runs.
+    /// the number of runs. With <c>encodedOnly</c>, only the runs <see cref="LooksEncoded"/> accepts are
+    /// returned: a block with a run inside it is classified a second time into upper-case, lower-case
+    /// and digit-or-symbol masks, so each such run is tested with three ANDs instead of a call, and a
+    /// run that crosses blocks is tested by <see cref="LooksEncoded"/> itself.
     /// </summary>
     internal ref struct Base64Runs
     {
@@ -115,9 +114,15 @@ public static class EncodedText
         private ulong _starts;  // starts of the runs inside that block not yet returned
         private ulong _inner;   // its base64 bits, without the run carried in or out
         private int _open = -1; // start of a run that reached the end of the last block classified
+        private readonly bool _encodedOnly;
+        private ulong _upper, _lower, _other; // that block's classes, when _encodedOnly and it has runs
 
-        /// <summary>Runs of <paramref name="data"/>, from its start.</summary>
-        public Base64Runs(ReadOnlySpan<byte> data) => _data = data;
+        /// <summary>Runs of <paramref name="data"/>, from its start; with <paramref name="encodedOnly"/>, only those that look encoded.</summary>
+        public Base64Runs(ReadOnlySpan<byte> data, bool encodedOnly = false)
+        {
+            _data = data;
+            _encodedOnly = encodedOnly;
+        }
 
         /// <summary>The run found by the last <see cref="MoveNext"/>: its start and the offset just past it.</summary>
         public (int Start, int End) Current { get; private set; }
@@ -132,12 +137,18 @@ public static class EncodedText
                     int s = BitOperations.TrailingZeroCount(_starts);
                     _starts &= _starts - 1;
                     int e = BitOperations.TrailingZeroCount(~_inner & (ulong.MaxValue << s));
+                    // e < 64: a run that reaches the block's end is carried, not in _inner.
+                    ulong range = ((1UL << e) - 1) & (ulong.MaxValue << s);
+                    if (_encodedOnly && ((_upper & range) == 0 || (_lower & range) == 0 || (_other & range) == 0))
+                    {
+                        continue;
+                    }
                     Current = (_base + s, _base + e);
                     return true;
                 }
                 if (_next >= _data.Length)
                 {
-                    if (_open >= 0 && _data.Length - _open >= MinBase64Run)
+                    if (_open >= 0 && _data.Length - _open >= MinBase64Run && (!_encodedOnly || LooksEncoded(_data[_open..])))
                     {
                         Current = (_open, _data.Length);
                         _open = -1;
@@ -173,13 +184,54 @@ public static class EncodedText
                 _starts = r20 & ~(r20 << 1);
                 _inner = inner;
                 _base = i;
-                if (carried >= 0 && i + lead - carried >= MinBase64Run)
+                if (_encodedOnly && _starts != 0)
+                {
+                    (_upper, _lower, _other) = ClassMasks(_data, i);
+                }
+                if (carried >= 0 && i + lead - carried >= MinBase64Run
+                    && (!_encodedOnly || LooksEncoded(_data[carried..(i + lead)])))
                 {
                     Current = (carried, i + lead);
                     return true;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Three masks of the (up to) 64 bytes at <paramref name="at"/>, one bit per byte, for
+    /// <see cref="LooksEncoded"/>'s three classes: upper-case letters, lower-case letters, and digits,
+    /// '+' and '/'.
+    /// </summary>
+    private static (ulong Upper, ulong Lower, ulong Other) ClassMasks(ReadOnlySpan<byte> data, int at)
+    {
+        if (Avx2.IsSupported && at + 64 <= data.Length)
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(data);
+            var (u0, l0, o0) = ClassMasks(Vector256.LoadUnsafe(ref origin, (nuint)at));
+            var (u1, l1, o1) = ClassMasks(Vector256.LoadUnsafe(ref origin, (nuint)at + 32));
+            return (u0 | ((ulong)u1 << 32), l0 | ((ulong)l1 << 32), o0 | ((ulong)o1 << 32));
+        }
+        var block = data.Slice(at, Math.Min(64, data.Length - at));
+        ulong upper = 0, lower = 0, other = 0;
+        for (int j = 0; j < block.Length; j++)
+        {
+            byte b = block[j];
+            upper |= (b is >= (byte)'A' and <= (byte)'Z' ? 1UL : 0) << j;
+            lower |= (b is >= (byte)'a' and <= (byte)'z' ? 1UL : 0) << j;
+            other |= (b is >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/' ? 1UL : 0) << j;
+        }
+        return (upper, lower, other);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Upper, uint Lower, uint Other) ClassMasks(Vector256<byte> v)
+    {
+        var upper = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'A'), Vector256.Create((byte)25));
+        var lower = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'a'), Vector256.Create((byte)25));
+        var other = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9))
+            | Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'));
+        return (upper.ExtractMostSignificantBits(), lower.ExtractMostSignificantBits(), other.ExtractMostSignificantBits());
     }
 
     /// <summary>One bit per byte of the (up to) 64 bytes at <paramref name="at"/>: set where the byte is a base64 character.</summary>

@@ -138,8 +138,12 @@ public sealed class EncodedTextTests
         // Runs of every length around the threshold, at every alignment against the 64-byte blocks,
         // separated by non-base64 bytes (including '=' and bytes >= 0x80).
         var r = new Random(seed);
+        // Each run is drawn from one of several sub-alphabets, so that the runs that look encoded (both
+        // cases and a digit, '+' or '/') and those that do not (identifiers) are both common.
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+        string[] alphabets = [alphabet, "abcdefghijklmnopqrstuvwxyz_", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", "ABCDEFGHIJKLMnopqrstuvwxyz-_", "aZ9", "aZ+", "Az/", "zA-"];
         byte[] separators = "= .\n\"{}()=\u00e9"u8.ToArray();
+        int encoded = 0, plain = 0;
         for (int round = 0; round < 200; round++)
         {
             var bytes = new List<byte>();
@@ -147,9 +151,10 @@ public sealed class EncodedTextTests
             while (bytes.Count < length)
             {
                 int run = r.Next(4) == 0 ? r.Next(15, 260) : r.Next(0, 24);
+                string from = alphabets[r.Next(alphabets.Length)];
                 for (int k = 0; k < run; k++)
                 {
-                    bytes.Add((byte)alphabet[r.Next(alphabet.Length)]);
+                    bytes.Add((byte)from[r.Next(from.Length)]);
                 }
                 int gap = r.Next(1, 3);
                 for (int k = 0; k < gap; k++)
@@ -169,8 +174,22 @@ public sealed class EncodedTextTests
             {
                 found.Add(runs.Current);
             }
-            Assert.Equal(ReferenceRuns(data), found);
+            var expected = ReferenceRuns(data);
+            Assert.Equal(expected, found);
+
+            var looksEncoded = expected.Where(x => EncodedText.LooksEncodedScalar(data.AsSpan(x.Item1, x.Item2 - x.Item1))).ToList();
+            var foundEncoded = new List<(int, int)>();
+            var encodedRuns = new EncodedText.Base64Runs(data, encodedOnly: true);
+            while (encodedRuns.MoveNext())
+            {
+                foundEncoded.Add(encodedRuns.Current);
+            }
+            Assert.Equal(looksEncoded, foundEncoded);
+            encoded += looksEncoded.Count;
+            plain += expected.Count - looksEncoded.Count;
         }
+        // Both kinds of run, inside blocks and across them, occur often enough to be tested.
+        Assert.True(encoded > 200 && plain > 200, $"{encoded} runs look encoded, {plain} do not");
     }
 
     [Fact]
