@@ -188,7 +188,7 @@ public sealed class EncodedTextTests
             encoded += looksEncoded.Count;
             plain += expected.Count - looksEncoded.Count;
         }
-        // Both kinds of run, inside blocks and across them, occur often enough to be tested.
+        // Both kinds of run occur often enough to be tested (runs of 15 to 260 bytes cross blocks often).
         Assert.True(encoded > 200 && plain > 200, $"{encoded} runs look encoded, {plain} do not");
     }
 
