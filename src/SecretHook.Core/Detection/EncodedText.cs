@@ -5,7 +5,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace SecretHook.Core.Detection;
@@ -47,27 +46,12 @@ public static class EncodedText
         FindEscapedLines(data, output, ref budget);
     }
 
-    private static readonly bool[] IsBase64Char = BuildTable();
-
-    /// <summary>Both base64 alphabets: standard (<c>+/</c>) and URL-safe (<c>-_</c>).</summary>
-    private static ReadOnlySpan<byte> Base64Alphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"u8;
-
-    private static bool[] BuildTable()
-    {
-        var table = new bool[256];
-        foreach (byte b in Base64Alphabet)
-        {
-            table[b] = true;
-        }
-        return table;
-    }
-
     /// <summary>
     /// Maximal runs of at least <see cref="MinBase64Run"/> base64 characters (plus up to two <c>=</c> of
     /// padding), each decoded and kept when it looks like encoded text. <see cref="Base64Runs"/> finds
-    /// the runs 64 bytes at a time, so source code (short identifiers between operators) costs a few
-    /// vector instructions per 64 bytes, and the many long identifiers (one run of 20 or more every
-    /// ~160 bytes of kernel C) cost a few bit operations each.
+    /// them 64 bytes at a time, so source code costs a few vector instructions and a few bit operations
+    /// per 64 bytes, however many long identifiers (one run of 20 or more every ~160 bytes of kernel C)
+    /// it holds.
     /// </summary>
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
@@ -97,25 +81,29 @@ public static class EncodedText
 
     /// <summary>
     /// The maximal runs of at least <see cref="MinBase64Run"/> base64 characters (either alphabet) in a
-    /// span, in order, as start and end offsets. Each 64-byte block becomes a bit mask of base64
-    /// characters (<see cref="BlockMask"/>); the runs that lie inside the block are the bits set in the mask
-    /// ANDed with itself shifted 1 to 19 places (five shifts by doubling), taken one by one, and a run that
-    /// reaches the block's end is carried into the next block. Every byte is classified once, whatever
-    /// the number of runs. With <c>encodedOnly</c>, only the runs <see cref="LooksEncoded"/> accepts are
-    /// returned: a block with a run inside it is classified a second time into upper-case, lower-case
-    /// and digit-or-symbol masks, so each such run is tested with three ANDs instead of a call, and a
-    /// run that crosses blocks is tested by <see cref="LooksEncoded"/> itself.
+    /// span, in order, as start and end offsets; with <c>encodedOnly</c>, only the runs that
+    /// <see cref="LooksEncoded"/> accepts. Each 64-byte block is classified once, 32 bytes per vector,
+    /// into four bit masks (one bit per byte): base64 characters <c>B</c>, upper-case letters <c>U</c>,
+    /// lower-case letters <c>L</c> and digits, '+' and '/' <c>O</c>. The runs are the runs of ones in
+    /// <c>B</c>, read as one long integer (the blocks its 64-bit words, carries passed from each to the
+    /// next). Adding <c>X &amp; B</c> to <c>B</c> carries through each run that holds a bit of <c>X</c>
+    /// and sets the zero just past it, so <c>(B + (U&amp;B)) &amp; (B + (L&amp;B)) &amp; (B + (O&amp;B)) &amp; ~B</c>
+    /// marks the end of every run that has all three classes: three additions per block, no branch per
+    /// run, and runs across blocks need no special case. Only the runs so marked (one in ten of the
+    /// kernel tree's runs of 20 or more) reach the length test. Without <c>encodedOnly</c> all three
+    /// class masks are <c>B</c>, which marks the end of every run.
     /// </summary>
     internal ref struct Base64Runs
     {
         private readonly ReadOnlySpan<byte> _data;
-        private int _next;      // the next block to classify
-        private int _base;      // the block that _starts and _inner describe
-        private ulong _starts;  // starts of the runs inside that block not yet returned
-        private ulong _inner;   // its base64 bits, without the run carried in or out
-        private int _open = -1; // start of a run that reached the end of the last block classified
         private readonly bool _encodedOnly;
-        private ulong _upper, _lower, _other; // that block's classes, when _encodedOnly and it has runs
+        private int _next;                 // the next block to classify
+        private int _base;                 // the block that _ends and _notBase64 describe
+        private ulong _ends;               // in that block, the bit just past each marked run not yet returned
+        private ulong _notBase64;          // its non-base64 bits
+        private int _startBefore;          // where a run reaching that block's first byte started
+        private int _start;                // where a run reaching that block's last byte started
+        private ulong _carryU, _carryL, _carryO;
 
         /// <summary>Runs of <paramref name="data"/>, from its start; with <paramref name="encodedOnly"/>, only those that look encoded.</summary>
         public Base64Runs(ReadOnlySpan<byte> data, bool encodedOnly = false)
@@ -132,186 +120,158 @@ public static class EncodedText
         {
             while (true)
             {
-                if (_starts != 0)
+                while (_ends != 0)
                 {
-                    int s = BitOperations.TrailingZeroCount(_starts);
-                    _starts &= _starts - 1;
-                    int e = BitOperations.TrailingZeroCount(~_inner & (ulong.MaxValue << s));
-                    // e < 64: a run that reaches the block's end is carried, not in _inner.
-                    ulong range = ((1UL << e) - 1) & (ulong.MaxValue << s);
-                    if (_encodedOnly && ((_upper & range) == 0 || (_lower & range) == 0 || (_other & range) == 0))
+                    int e = BitOperations.TrailingZeroCount(_ends);
+                    _ends &= _ends - 1;
+                    ulong before = _notBase64 & ((1UL << e) - 1);
+                    int s = before == 0 ? _startBefore : _base + 64 - BitOperations.LeadingZeroCount(before);
+                    if (_base + e - s >= MinBase64Run)
                     {
-                        continue;
+                        Current = (s, _base + e);
+                        return true;
                     }
-                    Current = (_base + s, _base + e);
-                    return true;
                 }
                 if (_next >= _data.Length)
                 {
-                    if (_open >= 0 && _data.Length - _open >= MinBase64Run && (!_encodedOnly || LooksEncoded(_data[_open..])))
+                    // A run that reaches the end of a whole last block carried out of it.
+                    bool last = (_carryU & _carryL & _carryO) != 0 && _data.Length - _start >= MinBase64Run;
+                    _carryU = 0;
+                    if (last)
                     {
-                        Current = (_open, _data.Length);
-                        _open = -1;
-                        return true;
+                        Current = (_start, _data.Length);
                     }
-                    return false;
+                    return last;
                 }
-                int i = _next;
-                _next += 64;
-                // Bits past the end of the data are clear, so only a full block can end inside a run.
-                ulong m = BlockMask(_data, i);
-                int lead = BitOperations.TrailingZeroCount(~m);
-                int carried = -1;
-                if (_open >= 0)
-                {
-                    if (lead == 64)
-                    {
-                        continue;
-                    }
-                    carried = _open;
-                    _open = -1;
-                    m &= ulong.MaxValue << lead;
-                }
-                ulong inner = m;
-                if ((long)m < 0)
-                {
-                    int top = 64 - BitOperations.LeadingZeroCount(~m);
-                    _open = i + top;
-                    inner = m & ((1UL << top) - 1);
-                }
-                ulong r2 = inner & (inner >> 1), r4 = r2 & (r2 >> 2), r8 = r4 & (r4 >> 4), r16 = r8 & (r8 >> 8);
-                ulong r20 = r16 & (r4 >> 16);
-                _starts = r20 & ~(r20 << 1);
-                _inner = inner;
-                _base = i;
-                if (_encodedOnly && _starts != 0)
-                {
-                    (_upper, _lower, _other) = ClassMasks(_data, i);
-                }
-                if (carried >= 0 && i + lead - carried >= MinBase64Run
-                    && (!_encodedOnly || LooksEncoded(_data[carried..(i + lead)])))
-                {
-                    Current = (carried, i + lead);
-                    return true;
-                }
+                NextMarkedBlock();
             }
         }
+
+        /// <summary>Classifies blocks from <c>_next</c> until one marks a run's end or the data ends.</summary>
+        private void NextMarkedBlock()
+        {
+            var data = _data;
+            ulong cu = _carryU, cl = _carryL, co = _carryO;
+            int start = _start, i = _next;
+            while (i < data.Length)
+            {
+                // Bits past the end of the data are clear, so only a whole block can carry out.
+                var (b, u, l, o) = Classify(data, i);
+                if (!_encodedOnly)
+                {
+                    u = l = o = b;
+                }
+                ulong ends = Add(b, u & b, ref cu) & Add(b, l & b, ref cl) & Add(b, o & b, ref co) & ~b;
+                int startBefore = start;
+                ulong notBase64 = ~b;
+                start = notBase64 == 0 ? start : i + 64 - BitOperations.LeadingZeroCount(notBase64);
+                i += 64;
+                if (ends != 0)
+                {
+                    _ends = ends;
+                    _notBase64 = notBase64;
+                    _base = i - 64;
+                    _startBefore = startBefore;
+                    break;
+                }
+            }
+            _next = i;
+            _start = start;
+            (_carryU, _carryL, _carryO) = (cu, cl, co);
+        }
+
+        /// <summary><paramref name="a"/> + <paramref name="b"/> + <paramref name="carry"/> (0 or 1), and the carry out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Add(ulong a, ulong b, ref ulong carry)
+        {
+            ulong sum = a + b;
+            ulong total = sum + carry;
+            carry = (sum < a ? 1UL : 0) | (total < sum ? 1UL : 0);
+            return total;
+        }
     }
 
     /// <summary>
-    /// Three masks of the (up to) 64 bytes at <paramref name="at"/>, one bit per byte, for
-    /// <see cref="LooksEncoded"/>'s three classes: upper-case letters, lower-case letters, and digits,
-    /// '+' and '/'.
+    /// Four masks of the (up to) 64 bytes at <paramref name="at"/>, one bit per byte: base64 characters
+    /// of either alphabet, and <see cref="LooksEncoded"/>'s three classes — upper-case letters,
+    /// lower-case letters, and digits, '+' and '/'. Bits past the end of the data are clear.
     /// </summary>
-    private static (ulong Upper, ulong Lower, ulong Other) ClassMasks(ReadOnlySpan<byte> data, int at)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ReadOnlySpan<byte> data, int at)
     {
-        if (Avx2.IsSupported && at + 64 <= data.Length)
+        if (Vector256.IsHardwareAccelerated && at + 64 <= data.Length)
         {
             ref byte origin = ref MemoryMarshal.GetReference(data);
-            var (u0, l0, o0) = ClassMasks(Vector256.LoadUnsafe(ref origin, (nuint)at));
-            var (u1, l1, o1) = ClassMasks(Vector256.LoadUnsafe(ref origin, (nuint)at + 32));
-            return (u0 | ((ulong)u1 << 32), l0 | ((ulong)l1 << 32), o0 | ((ulong)o1 << 32));
+            return Classify(ref Unsafe.Add(ref origin, at));
         }
-        var block = data.Slice(at, Math.Min(64, data.Length - at));
-        ulong upper = 0, lower = 0, other = 0;
+        return ClassifyTail(data[at..]);
+    }
+
+    /// <summary><see cref="Classify(ReadOnlySpan{byte}, int)"/> of a last block shorter than 64 bytes (and of every block without vectors).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) ClassifyTail(ReadOnlySpan<byte> rest)
+    {
+        var block = rest[..Math.Min(64, rest.Length)];
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Zero bytes are in no class, so a zero-padded copy classifies like the tail itself.
+            Span<byte> padded = stackalloc byte[64];
+            padded.Clear();
+            block.CopyTo(padded);
+            return Classify(ref MemoryMarshal.GetReference(padded));
+        }
+        ulong upper = 0, lower = 0, other = 0, symbol = 0;
         for (int j = 0; j < block.Length; j++)
         {
-            byte b = block[j];
-            upper |= (b is >= (byte)'A' and <= (byte)'Z' ? 1UL : 0) << j;
-            lower |= (b is >= (byte)'a' and <= (byte)'z' ? 1UL : 0) << j;
-            other |= (b is >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/' ? 1UL : 0) << j;
+            byte c = block[j];
+            upper |= (IsUpper(c) ? 1UL : 0) << j;
+            lower |= (IsLower(c) ? 1UL : 0) << j;
+            other |= (IsOther(c) ? 1UL : 0) << j;
+            symbol |= (c is (byte)'-' or (byte)'_' ? 1UL : 0) << j;
         }
-        return (upper, lower, other);
+        return (upper | lower | other | symbol, upper, lower, other);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Upper, uint Lower, uint Other) ClassMasks(Vector256<byte> v)
+    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ref byte block)
     {
-        var upper = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'A'), Vector256.Create((byte)25));
-        var lower = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'a'), Vector256.Create((byte)25));
-        var other = Vector256.LessThanOrEqual(v - Vector256.Create((byte)'0'), Vector256.Create((byte)9))
+        var (b0, u0, l0, o0) = Classify(Vector256.LoadUnsafe(ref block));
+        var (b1, u1, l1, o1) = Classify(Vector256.LoadUnsafe(ref block, 32));
+        return (b0 | ((ulong)b1 << 32), u0 | ((ulong)u1 << 32), l0 | ((ulong)l1 << 32), o0 | ((ulong)o1 << 32));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Base64, uint Upper, uint Lower, uint Other) Classify(Vector256<byte> v)
+    {
+        // Unsigned ranges as signed compares: lo..lo+n-1 moved to -128..-128+n-1 is "less than -128+n".
+        var s = v.AsSByte();
+        var upper = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(-128 - 'A'))), Vector256.Create((sbyte)(-128 + 26))).AsByte();
+        var lower = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(-128 - 'a'))), Vector256.Create((sbyte)(-128 + 26))).AsByte();
+        var other = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(-128 - '0'))), Vector256.Create((sbyte)(-128 + 10))).AsByte()
             | Vector256.Equals(v, Vector256.Create((byte)'+')) | Vector256.Equals(v, Vector256.Create((byte)'/'));
-        return (upper.ExtractMostSignificantBits(), lower.ExtractMostSignificantBits(), other.ExtractMostSignificantBits());
+        var base64 = upper | lower | other | Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'_'));
+        return (base64.ExtractMostSignificantBits(), upper.ExtractMostSignificantBits(), lower.ExtractMostSignificantBits(), other.ExtractMostSignificantBits());
     }
 
-    /// <summary>One bit per byte of the (up to) 64 bytes at <paramref name="at"/>: set where the byte is a base64 character.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong BlockMask(ReadOnlySpan<byte> data, int at)
-    {
-        if (Avx2.IsSupported && at + 64 <= data.Length)
-        {
-            ref byte origin = ref MemoryMarshal.GetReference(data);
-            return Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)at))
-                | ((ulong)Base64Mask(Vector256.LoadUnsafe(ref origin, (nuint)at + 32)) << 32);
-        }
-        // The tail (and hardware without AVX2): byte by byte.
-        var table = IsBase64Char;
-        var block = data.Slice(at, Math.Min(64, data.Length - at));
-        ulong mask = 0;
-        for (int j = 0; j < block.Length; j++)
-        {
-            mask |= (table[block[j]] ? 1UL : 0) << j;
-        }
-        return mask;
-    }
+    private static bool IsUpper(byte c) => c is >= (byte)'A' and <= (byte)'Z';
 
-    /// <summary>
-    /// One bit per byte of <paramref name="v"/>: set where the byte is a base64 character (either
-    /// alphabet). Two table look-ups, by the low and the high nibble, whose ANDed class bits are non-zero
-    /// exactly for base64 characters: 1 '+' '-' '/', 2 digits, 4 A-O a-o, 8 P-Z p-z, 16 '_'.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Base64Mask(Vector256<byte> v)
-    {
-        var byLow = Vector256.Create(
-            (byte)0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0C, 0x05, 0x04, 0x05, 0x04, 0x15,
-            0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0C, 0x05, 0x04, 0x05, 0x04, 0x15);
-        var byHigh = Vector256.Create(
-            (byte)0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
-        var nibble = Vector256.Create((byte)0x0F);
-        var classes = Avx2.Shuffle(byLow, v & nibble) & Avx2.Shuffle(byHigh, Vector256.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & nibble);
-        return ~Vector256.Equals(classes, Vector256<byte>.Zero).ExtractMostSignificantBits();
-    }
+    private static bool IsLower(byte c) => c is >= (byte)'a' and <= (byte)'z';
+
+    private static bool IsOther(byte c) => c is (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'/';
 
     /// <summary>
     /// Whether <paramref name="run"/> has an upper-case letter, a lower-case letter and a digit, '+'
-    /// or '/'. Most runs in source code are long identifiers (<c>static_branch_unlikely</c>), which fail,
-    /// so this is asked of a large share of all bytes: 16 at a time, the last load overlapping the one
-    /// before it (runs are at least <see cref="MinBase64Run"/> long, and most are under 32 bytes, so
-    /// wider vectors would not pay).
+    /// or '/', which base64 of text has and identifiers (snake_case, CamelCase words) mostly do not.
+    /// The definition <see cref="Base64Runs"/> applies to whole blocks at once; tests compare against it.
     /// </summary>
     internal static bool LooksEncoded(ReadOnlySpan<byte> run)
     {
-        if (!Vector128.IsHardwareAccelerated || run.Length < 16)
-        {
-            return LooksEncodedScalar(run);
-        }
-        ref byte origin = ref MemoryMarshal.GetReference(run);
-        Vector128<byte> upper = default, lower = default, other = default;
-        for (int i = 0; ; i += 16)
-        {
-            var v = Vector128.LoadUnsafe(ref origin, (nuint)Math.Min(i, run.Length - 16));
-            upper |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'A'), Vector128.Create((byte)25));
-            lower |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
-            other |= Vector128.LessThanOrEqual(v - Vector128.Create((byte)'0'), Vector128.Create((byte)9))
-                | Vector128.Equals(v, Vector128.Create((byte)'+')) | Vector128.Equals(v, Vector128.Create((byte)'/'));
-            if (i + 16 >= run.Length)
-            {
-                return upper != Vector128<byte>.Zero && lower != Vector128<byte>.Zero && other != Vector128<byte>.Zero;
-            }
-        }
-    }
-
-    /// <summary>The reference for <see cref="LooksEncoded"/>, one byte at a time.</summary>
-    internal static bool LooksEncodedScalar(ReadOnlySpan<byte> run)
-    {
         bool upper = false, lower = false, other = false;
-        foreach (byte b in run)
+        foreach (byte c in run)
         {
-            upper |= b is >= (byte)'A' and <= (byte)'Z';
-            lower |= b is >= (byte)'a' and <= (byte)'z';
-            other |= b is (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'/';
+            upper |= IsUpper(c);
+            lower |= IsLower(c);
+            other |= IsOther(c);
         }
         return upper && lower && other;
     }
