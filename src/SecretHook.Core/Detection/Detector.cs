@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -130,11 +131,11 @@ public sealed class Detector
         }
         int directTo = output.Count;
         var child = scratch.Child ??= CreateScratch();
-        var found = new List<Finding>();
+        var found = scratch.Found;
         // Spans come in two increasing runs (base64, then escaped lines): the line count is carried
         // forward from the previous span and restarts only when a span starts before it.
         int countedTo = 0, countedLines = 0;
-        // The child scratch has its own list, so the recursion below does not touch this one.
+        // The child scratch has its own lists, so the recursion below does not touch this one.
         foreach (var span in spans)
         {
             found.Clear();
@@ -330,15 +331,17 @@ public sealed class Detector
         var chars = scratch.Chars(bytes.Length);
         Project(bytes, chars);
         List<Match> found;
+        // Below this many distinct characters in a match, no secret inside it can pass the entropy test.
+        double? bound = rule.SecretWithinMatch ? rule.Entropy : null;
         try
         {
-            found = Matches(rule.Regex, chars, window.From - window.Start);
+            found = Matches(rule.Regex, chars, window.From - window.Start, bound);
         }
         catch (RegexMatchTimeoutException)
         {
             // A vetted pattern backtracked too long on this window: the linear-time engine gives the
             // same matches without that risk.
-            found = Matches(rule.LinearRegex, chars, window.From - window.Start);
+            found = Matches(rule.LinearRegex, chars, window.From - window.Start, bound);
         }
         foreach (var m in found)
         {
@@ -364,11 +367,13 @@ public sealed class Detector
 
     /// <summary>
     /// The matches in <paramref name="chars"/> that start at or after <paramref name="startAt"/> (anchors
-    /// and boundaries still see the text before it); allocates only when there is one.
+    /// and boundaries still see the text before it); allocates only when there is one whose secret
+    /// could pass the rule's entropy test (<paramref name="minEntropy"/>, see <see cref="EveryMatchFailsEntropy"/>).
     /// </summary>
-    private static List<Match> Matches(Regex regex, ReadOnlySpan<char> chars, int startAt)
+    private static List<Match> Matches(Regex regex, ReadOnlySpan<char> chars, int startAt, double? minEntropy)
     {
-        if (!regex.IsMatch(chars, startAt))
+        if (!regex.IsMatch(chars, startAt)
+            || (minEntropy is { } min && EveryMatchFailsEntropy(regex, chars, startAt, min)))
         {
             return NoMatches;
         }
@@ -381,6 +386,45 @@ public sealed class Detector
     }
 
     private static readonly List<Match> NoMatches = [];
+
+    /// <summary>
+    /// Whether no match of <paramref name="regex"/> can hold a secret with <paramref name="minEntropy"/>
+    /// bits per character, decided from the match spans alone (<see cref="Regex.EnumerateMatches(ReadOnlySpan{char}, int)"/>
+    /// allocates nothing, where only an allocating <see cref="Match"/> gives the groups): a secret inside
+    /// a match has at most the match's distinct characters, and Shannon entropy is at most log2 of their
+    /// number (<c>password = "*basep"</c>, <c>token == NULL</c>). Asked only for rules whose secret lies
+    /// inside the match (<see cref="Rule.SecretWithinMatch"/>), and false for a match with a non-ASCII
+    /// byte (<see cref="NonAsciiByte"/> stands for them all, and distinct UTF-8 characters can
+    /// outnumber distinct bytes).
+    /// </summary>
+    internal static bool EveryMatchFailsEntropy(Regex regex, ReadOnlySpan<char> chars, int startAt, double minEntropy)
+    {
+        foreach (var m in regex.EnumerateMatches(chars, startAt))
+        {
+            ulong low = 0, high = 0;
+            foreach (char c in chars.Slice(m.Index, m.Length))
+            {
+                if (c >= 128)
+                {
+                    return false;
+                }
+                if (c < 64)
+                {
+                    low |= 1UL << c;
+                }
+                else
+                {
+                    high |= 1UL << (c - 64);
+                }
+            }
+            // The margin keeps rounding in Entropy.Shannon from mattering at a power of two.
+            if (Math.Log2(BitOperations.PopCount(low) + BitOperations.PopCount(high)) >= minEntropy - 1e-9)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>
     /// The char a byte ≥ 0x80 becomes in a rule's window: U+0080, a control character that neither

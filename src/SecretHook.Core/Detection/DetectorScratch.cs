@@ -27,6 +27,7 @@ public sealed class DetectorScratch
     internal List<Detector.RawMatch> Matches { get; } = [];
     internal List<Detector.RawMatch> Masks { get; } = [];
     internal List<EncodedSpan> Encoded { get; } = [];
+    internal List<Finding> Found { get; } = [];
     internal DetectorScratch? Child { get; set; }
 
     internal Span<char> Chars(int length)

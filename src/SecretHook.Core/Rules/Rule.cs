@@ -50,6 +50,10 @@ public sealed class Rule
         Remediation = remediation;
         Examples = examples;
         Location = location;
+        // A group inside a lookaround (or a conditional's test) can capture text outside the match.
+        SecretWithinMatch = !(pattern.Contains("(?=", StringComparison.Ordinal) || pattern.Contains("(?!", StringComparison.Ordinal)
+            || pattern.Contains("(?<=", StringComparison.Ordinal) || pattern.Contains("(?<!", StringComparison.Ordinal)
+            || pattern.Contains("(?(", StringComparison.Ordinal));
         _linear = new Lazy<Regex>(() => Compile(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
         _regex = new Lazy<Regex>(() => Vetted ? CompileVetted(pattern) : _linear.Value, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -71,6 +75,12 @@ public sealed class Rule
 
     /// <summary>Minimum Shannon entropy (bits per character) of the secret, if any.</summary>
     public double? Entropy { get; }
+
+    /// <summary>
+    /// Whether the <see cref="SecretGroup"/> group always lies inside its match: the pattern has no
+    /// lookaround or conditional (read from its text, so an escaped <c>\(?=</c> only makes it false).
+    /// </summary>
+    internal bool SecretWithinMatch { get; }
 
     /// <summary>Whether the regex may span lines (up to <see cref="Detection.Detector.MultilineWindow"/> bytes).</summary>
     public bool Multiline { get; }

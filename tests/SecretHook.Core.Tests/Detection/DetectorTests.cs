@@ -219,4 +219,66 @@ public sealed class DetectorTests
         Assert.Empty(findings);
         Assert.Equal(0, allocated);
     }
+    [Fact]
+    public void Keyword_lines_whose_matches_cannot_pass_the_entropy_test_allocate_nothing()
+    {
+        // The generic assignment rule matches each of these lines, but no value has enough distinct
+        // characters to reach 3.5 bits of entropy: nothing is reported and no Match is built.
+        string[] lines = ["if (token == NULL)", "pwd: *base,", "secret: 0", "tok->token = 27;", "api_key = \"\""];
+        var data = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(string.Join('\n', lines) + "\n", 200)));
+        var scratch = Pack.CreateScratch();
+        var findings = new List<Finding>();
+        var chunk = new Chunk(data, "tok.c");
+        Pack.Scan(chunk, scratch, findings); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Pack.Scan(chunk, scratch, findings);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(findings);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void The_entropy_bound_rejects_only_windows_where_every_secret_fails_the_entropy_test()
+    {
+        // Assignments of values over alphabets of 2 to 20 characters, 1 to 40 long: whenever the bound
+        // says no match can pass, the groups of every match (the allocating path) agree.
+        var rule = Pack.RuleSet.Rules.Single(r => r.Id == "generic-secret-assignment");
+        Assert.True(rule.SecretWithinMatch);
+        double min = rule.Entropy!.Value;
+        var random = new Random(11);
+        const string pool = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=_.-";
+        int rejected = 0, passed = 0;
+        for (int round = 0; round < 3000; round++)
+        {
+            string alphabet = new([.. pool.OrderBy(_ => random.Next()).Take(random.Next(2, 21))]);
+            string value = new([.. Enumerable.Range(0, random.Next(1, 41)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            string key = new[] { "password", "token", "secret", "api_key" }[random.Next(4)];
+            string line = random.Next(2) == 0 ? $"{key} = \"{value}\"" : $"x.{key}: {value} # {key}={value[..(value.Length / 2)]}";
+            bool bound = Detector.EveryMatchFailsEntropy(rule.Regex, line, 0, min);
+            var secrets = rule.Regex.Matches(line).Select(m => m.Groups[Rule.SecretGroup]).Where(g => g.Success && g.Length > 0).Select(g => g.Value).ToList();
+            if (bound)
+            {
+                Assert.All(secrets, x => Assert.True(Entropy.Shannon(x) < min, $"{line}: {x}"));
+                rejected++;
+            }
+            else
+            {
+                passed++;
+            }
+        }
+        Assert.True(rejected > 300 && passed > 300, $"{rejected} rejected by the bound, {passed} not");
+    }
+
+    [Theory]
+    [InlineData("(?<secret>ab)(?=cd)", false)]
+    [InlineData("(?<=x)(?<secret>ab)", false)]
+    [InlineData("(?<!x)(?<secret>ab)", false)]
+    [InlineData("x(?!y)(?<secret>ab)", false)]
+    [InlineData("(?(x)y|z)(?<secret>ab)", false)]
+    [InlineData("(?i)k(?:ey)?=(?<secret>[a-z]{8})", true)]
+    public void A_lookaround_means_the_secret_may_lie_outside_the_match(string pattern, bool within)
+    {
+        var rule = new Rule("r", "p", "d", ["k"], pattern, 3.0, false, false, Allowlist.Empty, "fix", RuleExamples.None, new SourceLocation("t.yaml", 1, 1));
+        Assert.Equal(within, rule.SecretWithinMatch);
+    }
 }
