@@ -190,7 +190,7 @@ if (args is ["probe", ..])
             ("detector w/o netrc", () => { findings.Clear(); noNetrc.Scan(new Chunk(text, "x"), noNetrcScratch, findings); }),
             ("detector no decode", () => { findings.Clear(); plain.Scan(new Chunk(text, "x"), plainScratch, findings); }),
             ("encoded-text find", () => { encoded.Clear(); EncodedText.Find(text, encoded); }),
-            ("base64 run search", () => { for (var runs = new EncodedText.Base64Runs(text, encodedOnly: true); runs.MoveNext();) { } }),
+            ("encoded base64 runs", () => { for (var runs = new EncodedText.Base64Runs(text, encodedOnly: true); runs.MoveNext();) { } }),
         })
         {
             double best = double.MaxValue;

@@ -392,7 +392,7 @@ public sealed class Detector
     /// bits per character, decided from the match spans alone (<see cref="Regex.EnumerateMatches(ReadOnlySpan{char}, int)"/>
     /// allocates nothing, where only an allocating <see cref="Match"/> gives the groups): a secret inside
     /// a match has at most the match's distinct characters, and Shannon entropy is at most log2 of their
-    /// number (<c>password = "*basep"</c>, <c>token == NULL</c>). Asked only for rules whose secret lies
+    /// number (<c>pwd: *base,</c>, <c>token == NULL</c>). Asked only for rules whose secret lies
     /// inside the match (<see cref="Rule.SecretWithinMatch"/>), and false for a match with a non-ASCII
     /// byte (<see cref="NonAsciiByte"/> stands for them all, and distinct UTF-8 characters can
     /// outnumber distinct bytes).

@@ -89,7 +89,8 @@ public static class EncodedText
     /// next). Adding <c>X &amp; B</c> to <c>B</c> carries through each run that holds a bit of <c>X</c>
     /// and sets the zero just past it, so <c>(B + (U&amp;B)) &amp; (B + (L&amp;B)) &amp; (B + (O&amp;B)) &amp; ~B</c>
     /// marks the end of every run that has all three classes: three additions per block, no branch per
-    /// run, and runs across blocks need no special case. Only the runs so marked (one in ten of the
+    /// run, and runs across blocks need no special case (only one that reaches the end of a data length
+    /// divisible by 64, whose end is the last block's carry). Only the runs so marked (one in ten of the
     /// kernel tree's runs of 20 or more) reach the length test. Without <c>encodedOnly</c> all three
     /// class masks are <c>B</c>, which marks the end of every run.
     /// </summary>
