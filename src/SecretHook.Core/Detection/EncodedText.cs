@@ -90,8 +90,8 @@ public static class EncodedText
     /// and sets the zero just past it, so <c>(B + (U&amp;B)) &amp; (B + (L&amp;B)) &amp; (B + (O&amp;B)) &amp; ~B</c>
     /// marks the end of every run that has all three classes: three additions per block, no branch per
     /// run, and runs across blocks need no special case (only one that reaches the end of a data length
-    /// divisible by 64, whose end is the last block's carry). Only the runs so marked (one in ten of the
-    /// kernel tree's runs of 20 or more) reach the length test. Without <c>encodedOnly</c> all three
+    /// divisible by 64, whose end is the last block's carry). Only marked runs reach the length test (of
+    /// the kernel tree's 8.3 M runs of 20 or more, 0.85 M are marked). Without <c>encodedOnly</c> all three
     /// class masks are <c>B</c>, which marks the end of every run.
     /// </summary>
     internal ref struct Base64Runs
