@@ -56,7 +56,7 @@ public static class EncodedText
     private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
     {
         // Only runs with both letter cases and a digit or symbol, which base64 of text has and
-        // identifiers (snake_case, CamelCase words) mostly do not (see LooksEncoded).
+        // identifiers (snake_case, CamelCase words) mostly do not: the look test.
         var runs = new Base64Runs(data, encodedOnly: true);
         while (budget > 0 && runs.MoveNext())
         {
@@ -81,9 +81,10 @@ public static class EncodedText
 
     /// <summary>
     /// The maximal runs of at least <see cref="MinBase64Run"/> base64 characters (either alphabet) in a
-    /// span, in order, as start and end offsets; with <c>encodedOnly</c>, only the runs that
-    /// <see cref="LooksEncoded"/> accepts. Each 64-byte block is classified once, 32 bytes per vector,
-    /// into four bit masks (one bit per byte): base64 characters <c>B</c>, upper-case letters <c>U</c>,
+    /// span, in order, as start and end offsets; with <c>encodedOnly</c>, only the runs that pass the
+    /// look test: an upper-case letter, a lower-case letter and a digit, '+' or '/', which base64 of
+    /// text has and identifiers mostly do not. Each 64-byte block is classified once, 32 bytes per
+    /// vector, into four bit masks (one bit per byte): base64 characters <c>B</c>, upper-case letters <c>U</c>,
     /// lower-case letters <c>L</c> and digits, '+' and '/' <c>O</c>. The runs are the runs of ones in
     /// <c>B</c>, read as one long integer (the blocks its 64-bit words, carries passed from each to the
     /// next). Adding <c>X &amp; B</c> to <c>B</c> carries through each run that holds a bit of <c>X</c>
@@ -194,7 +195,7 @@ public static class EncodedText
 
     /// <summary>
     /// Four masks of the (up to) 64 bytes at <paramref name="at"/>, one bit per byte: base64 characters
-    /// of either alphabet, and <see cref="LooksEncoded"/>'s three classes — upper-case letters,
+    /// of either alphabet, and the look test's three classes — upper-case letters,
     /// lower-case letters, and digits, '+' and '/'. Bits past the end of the data are clear.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -259,23 +260,6 @@ public static class EncodedText
     private static bool IsLower(byte c) => c is >= (byte)'a' and <= (byte)'z';
 
     private static bool IsOther(byte c) => c is (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'/';
-
-    /// <summary>
-    /// Whether <paramref name="run"/> has an upper-case letter, a lower-case letter and a digit, '+'
-    /// or '/', which base64 of text has and identifiers (snake_case, CamelCase words) mostly do not.
-    /// The definition <see cref="Base64Runs"/> applies to whole blocks at once; tests compare against it.
-    /// </summary>
-    internal static bool LooksEncoded(ReadOnlySpan<byte> run)
-    {
-        bool upper = false, lower = false, other = false;
-        foreach (byte c in run)
-        {
-            upper |= IsUpper(c);
-            lower |= IsLower(c);
-            other |= IsOther(c);
-        }
-        return upper && lower && other;
-    }
 
     /// <summary>
     /// Decodes a base64 run (standard or URL-safe alphabet, padding optional) and returns the bytes when
