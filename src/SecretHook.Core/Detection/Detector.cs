@@ -124,7 +124,7 @@ public sealed class Detector
         var data = chunk.Content.Span;
         var spans = scratch.Encoded;
         spans.Clear();
-        EncodedText.Find(data, spans);
+        EncodedText.Find(data, spans, ref scratch.DecodeBuffer);
         if (spans.Count == 0)
         {
             return;

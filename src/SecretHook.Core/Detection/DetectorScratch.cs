@@ -30,6 +30,9 @@ public sealed class DetectorScratch
     internal List<Finding> Found { get; } = [];
     internal DetectorScratch? Child { get; set; }
 
+    /// <summary>Where <see cref="EncodedText.Find(ReadOnlySpan{byte}, List{EncodedSpan}, ref byte[])"/> decodes this level's spans (the child has its own).</summary>
+    internal byte[]? DecodeBuffer;
+
     internal Span<char> Chars(int length)
     {
         if (_chars.Length < length)

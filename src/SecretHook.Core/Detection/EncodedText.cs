@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Text;
 
 namespace SecretHook.Core.Detection;
 
@@ -13,8 +11,9 @@ namespace SecretHook.Core.Detection;
 /// <param name="Start">Byte offset of the encoded text in the chunk.</param>
 /// <param name="End">Byte offset just past it.</param>
 /// <param name="Kind">How it was encoded: <c>base64</c>, <c>percent</c> or <c>escape</c>.</param>
-/// <param name="Decoded">The decoded bytes.</param>
-public readonly record struct EncodedSpan(int Start, int End, string Kind, byte[] Decoded);
+/// <param name="Decoded">The decoded bytes: a slice of the buffer <see cref="EncodedText.Find(ReadOnlySpan{byte}, List{EncodedSpan}, ref byte[])"/>
+/// was given, valid until that buffer is used again.</param>
+public readonly record struct EncodedSpan(int Start, int End, string Kind, ReadOnlyMemory<byte> Decoded);
 
 /// <summary>
 /// Finds text that hides other text — base64 (standard and URL-safe), percent-encoding,
@@ -38,12 +37,27 @@ public static class EncodedText
 
     private static readonly SearchValues<byte> EscapeStarts = SearchValues.Create("%\\&"u8);
 
-    /// <summary>Appends the decodable spans of <paramref name="data"/> to <paramref name="output"/>.</summary>
+    /// <summary>How long a buffer <see cref="Find(ReadOnlySpan{byte}, List{EncodedSpan}, ref byte[])"/> needs: the budget, plus the last run's overshoot and padding.</summary>
+    internal const int BufferLength = MaxDecodedBytesPerChunk + MaxRun + 4;
+
+    /// <summary>Appends the decodable spans of <paramref name="data"/> to <paramref name="output"/>, each decoding in a buffer of its own.</summary>
     public static void Find(ReadOnlySpan<byte> data, List<EncodedSpan> output)
     {
-        int budget = MaxDecodedBytesPerChunk;
-        FindBase64(data, output, ref budget);
-        FindEscapedLines(data, output, ref budget);
+        byte[]? buffer = null;
+        Find(data, output, ref buffer);
+    }
+
+    /// <summary>
+    /// Appends the decodable spans of <paramref name="data"/> to <paramref name="output"/>, their decoded
+    /// bytes written one after another into <paramref name="buffer"/> (created on the first kept
+    /// decoding, <see cref="BufferLength"/> bytes, and reused by the caller for the next chunk), so a
+    /// scan allocates nothing for decoding once its buffer exists.
+    /// </summary>
+    public static void Find(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer)
+    {
+        int used = 0;
+        FindBase64(data, output, ref buffer, ref used);
+        FindEscapedLines(data, output, ref buffer, ref used);
     }
 
     /// <summary>
@@ -53,12 +67,12 @@ public static class EncodedText
     /// per 64 bytes, however many long identifiers (one run of 20 or more every ~160 bytes of kernel C)
     /// it holds.
     /// </summary>
-    private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
+    private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used)
     {
         // Only runs with both letter cases and a digit or symbol, which base64 of text has and
         // identifiers (snake_case, CamelCase words) mostly do not: the look test.
         var runs = new Base64Runs(data, encodedOnly: true);
-        while (budget > 0 && runs.MoveNext())
+        while (used < MaxDecodedBytesPerChunk && runs.MoveNext())
         {
             var (start, end) = runs.Current;
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
@@ -70,11 +84,11 @@ public static class EncodedText
             {
                 continue;
             }
-            var run = data[start..end];
-            if (TryDecodeBase64(run, out byte[]? decoded))
+            int written = TryDecodeBase64(data[start..end], ref buffer, used);
+            if (written > 0)
             {
-                budget -= decoded.Length;
-                output.Add(new EncodedSpan(start, end, "base64", decoded));
+                output.Add(new EncodedSpan(start, end, "base64", buffer.AsMemory(used, written)));
+                used += written;
             }
         }
     }
@@ -262,43 +276,44 @@ public static class EncodedText
     private static bool IsOther(byte c) => c is (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'/';
 
     /// <summary>
-    /// Decodes a base64 run (standard or URL-safe alphabet, padding optional) and returns the bytes when
-    /// they are text (<see cref="Printable"/>). The run is normalised and decoded in place in a stack
-    /// buffer (runs are at most <see cref="MaxRun"/> bytes), so only a decoding that is kept allocates:
-    /// in source code most candidates decode to binary noise.
+    /// Decodes a base64 run (standard or URL-safe alphabet, padding optional) into <paramref name="buffer"/>
+    /// at <paramref name="at"/> and returns how many bytes it wrote when they are text (<see cref="Printable"/>),
+    /// else 0 (nothing it wrote counts). The run is normalised and decoded in place on a stack copy
+    /// (runs are at most <see cref="MaxRun"/> bytes) and only text is copied out: in source code most
+    /// candidates decode to binary noise, and the buffer is made only when the first one does not.
     /// </summary>
-    private static bool TryDecodeBase64(ReadOnlySpan<byte> run, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? decoded)
+    private static int TryDecodeBase64(ReadOnlySpan<byte> run, ref byte[]? buffer, int at)
     {
-        decoded = null;
         var text = run.TrimEnd((byte)'=');
         if (text.Length % 4 == 1)
         {
-            return false;
+            return 0;
         }
         bool urlSafe = text.IndexOfAny("-_"u8) >= 0;
         if (urlSafe && text.IndexOfAny("+/"u8) >= 0)
         {
-            return false;
+            return 0;
         }
         // Normalise to padded standard base64.
         int padded = (text.Length + 3) / 4 * 4;
         // As long as the run, not MaxRun: a stack buffer is zeroed on entry, and most runs are under
         // 64 bytes (zeroing 4 KiB for each of the ~0.9 M candidates of the kernel tree was 1.3% of a scan).
-        Span<byte> buffer = padded <= MaxRun + 4 ? stackalloc byte[padded] : new byte[padded];
-        text.CopyTo(buffer);
+        Span<byte> work = padded <= MaxRun + 4 ? stackalloc byte[padded] : new byte[padded];
+        text.CopyTo(work);
         if (urlSafe)
         {
-            buffer[..text.Length].Replace((byte)'-', (byte)'+');
-            buffer[..text.Length].Replace((byte)'_', (byte)'/');
+            work[..text.Length].Replace((byte)'-', (byte)'+');
+            work[..text.Length].Replace((byte)'_', (byte)'/');
         }
-        buffer[text.Length..].Fill((byte)'=');
-        if (Base64.DecodeFromUtf8InPlace(buffer, out int written) != OperationStatus.Done || written == 0
-            || !Printable(buffer[..written]))
+        work[text.Length..].Fill((byte)'=');
+        if (Base64.DecodeFromUtf8InPlace(work, out int written) != OperationStatus.Done || written == 0
+            || !Printable(work[..written]))
         {
-            return false;
+            return 0;
         }
-        decoded = buffer[..written].ToArray();
-        return true;
+        buffer ??= new byte[BufferLength];
+        work[..written].CopyTo(buffer.AsSpan(at));
+        return written;
     }
 
     /// <summary>At least 90 % printable ASCII (and tab, CR, LF) and no NUL: text, not binary data.</summary>
@@ -325,10 +340,10 @@ public static class EncodedText
     /// line is looked for, so the many in C and shell that escape nothing (<c>printf("%s\n")</c>,
     /// <c>a &amp;&amp; b</c>) cost a vector search and a few byte comparisons each.
     /// </summary>
-    private static void FindEscapedLines(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref int budget)
+    private static void FindEscapedLines(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used)
     {
         int i = 0;
-        while (i < data.Length && budget > 0)
+        while (i < data.Length && used < MaxDecodedBytesPerChunk)
         {
             int at = NextEscape(data, i);
             if (at < 0)
@@ -344,11 +359,12 @@ public static class EncodedText
             {
                 continue;
             }
-            var (decoded, kind) = Unescape(line);
-            if (decoded is not null)
+            buffer ??= new byte[BufferLength];
+            var (written, kind) = Unescape(line, buffer.AsSpan(used));
+            if (written >= 0)
             {
-                budget -= decoded.Length;
-                output.Add(new EncodedSpan(lineStart, lineEnd, kind, decoded));
+                output.Add(new EncodedSpan(lineStart, lineEnd, kind, buffer.AsMemory(used, written)));
+                used += written;
             }
         }
     }
@@ -418,66 +434,103 @@ public static class EncodedText
 
     private static bool IsHex(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F');
 
-    /// <summary>The line with its escapes decoded, or null when it holds none that decode to ASCII.</summary>
-    internal static (byte[]? Decoded, string Kind) Unescape(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// Writes <paramref name="line"/> with its escapes decoded to <paramref name="output"/> (at least as
+    /// long as the line: every escape is longer than the character it stands for, and every other byte
+    /// is copied as it is) and returns how many bytes it wrote, or -1 when the line holds no escape that
+    /// decodes to printable ASCII; the kind is <c>percent</c> once a <c>%XX</c> was decoded, else <c>escape</c>.
+    /// </summary>
+    internal static (int Written, string Kind) Unescape(ReadOnlySpan<byte> line, Span<byte> output)
     {
-        var sb = new StringBuilder(line.Length);
-        string text = Encoding.UTF8.GetString(line);
+        int w = 0;
         bool changed = false;
         string kind = "escape";
-        for (int k = 0; k < text.Length; k++)
+        for (int k = 0; k < line.Length; k++)
         {
-            char c = text[k];
-            if (c == '%' && k + 2 < text.Length && !char.IsAsciiLetterLower(text[k + 2]) && Hex(text.AsSpan(k + 1, 2), out int pv) && pv is >= 0x20 and < 0x7F)
+            byte c = line[k];
+            if (c == '%' && k + 2 < line.Length && !char.IsAsciiLetterLower((char)line[k + 2]) && Hex(line.Slice(k + 1, 2), out int pv) && pv is >= 0x20 and < 0x7F)
             {
-                sb.Append((char)pv);
+                output[w++] = (byte)pv;
                 k += 2;
                 changed = true;
                 kind = "percent";
                 continue;
             }
-            if (c == '\\' && k + 1 < text.Length)
+            if (c == '\\' && k + 1 < line.Length)
             {
-                char n = text[k + 1];
-                if (n == 'u' && k + 5 < text.Length && Hex(text.AsSpan(k + 2, 4), out int uv) && uv is >= 0x20 and < 0x7F)
+                byte n = line[k + 1];
+                if (n == 'u' && k + 5 < line.Length && Hex(line.Slice(k + 2, 4), out int uv) && uv is >= 0x20 and < 0x7F)
                 {
-                    sb.Append((char)uv);
+                    output[w++] = (byte)uv;
                     k += 5;
                     changed = true;
                     continue;
                 }
-                if (n == 'x' && k + 3 < text.Length && Hex(text.AsSpan(k + 2, 2), out int xv) && xv is >= 0x20 and < 0x7F)
+                if (n == 'x' && k + 3 < line.Length && Hex(line.Slice(k + 2, 2), out int xv) && xv is >= 0x20 and < 0x7F)
                 {
-                    sb.Append((char)xv);
+                    output[w++] = (byte)xv;
                     k += 3;
                     changed = true;
                     continue;
                 }
             }
-            if (c == '&' && k + 3 < text.Length && text[k + 1] == '#')
+            if (c == '&' && k + 3 < line.Length && line[k + 1] == '#')
             {
-                int semi = text.IndexOf(';', k + 2);
-                if (semi > k + 2 && semi - k <= 8)
+                int semi = line[(k + 2)..].IndexOf((byte)';');
+                if (semi > 0 && semi + 2 <= 8)
                 {
-                    var num = text.AsSpan(k + 2, semi - k - 2);
-                    int ev;
-                    bool ok = num[0] is 'x' or 'X'
-                        ? int.TryParse(num[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ev)
-                        : int.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out ev);
+                    var num = line.Slice(k + 2, semi);
+                    bool ok = num[0] is (byte)'x' or (byte)'X' ? Hex(num[1..], out int ev) : Decimal(num, out ev);
                     if (ok && ev is >= 0x20 and < 0x7F)
                     {
-                        sb.Append((char)ev);
-                        k = semi;
+                        output[w++] = (byte)ev;
+                        k += 2 + semi;
                         changed = true;
                         continue;
                     }
                 }
             }
-            sb.Append(c);
+            output[w++] = c;
         }
-        return changed ? (Encoding.UTF8.GetBytes(sb.ToString()), kind) : (null, kind);
+        return changed ? (w, kind) : (-1, kind);
     }
 
-    private static bool Hex(ReadOnlySpan<char> s, out int value) =>
-        int.TryParse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+    /// <summary>The value of 1 to 8 hex digits (either case), nothing else.</summary>
+    private static bool Hex(ReadOnlySpan<byte> s, out int value)
+    {
+        value = 0;
+        if (s.IsEmpty || s.Length > 8)
+        {
+            return false;
+        }
+        foreach (byte b in s)
+        {
+            int d = b is >= (byte)'0' and <= (byte)'9' ? b - '0' : (b | 0x20) is >= 'a' and <= 'f' ? (b | 0x20) - 'a' + 10 : -1;
+            if (d < 0)
+            {
+                return false;
+            }
+            value = (value << 4) | d;
+        }
+        return true;
+    }
+
+    /// <summary>The value of 1 to 6 decimal digits, nothing else.</summary>
+    private static bool Decimal(ReadOnlySpan<byte> s, out int value)
+    {
+        value = 0;
+        if (s.IsEmpty || s.Length > 6)
+        {
+            return false;
+        }
+        foreach (byte b in s)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return true;
+    }
 }
