@@ -330,39 +330,92 @@ public sealed class Detector
         var bytes = data[window.Start..window.End];
         var chars = scratch.Chars(bytes.Length);
         Project(bytes, chars);
-        List<Match> found;
+        int startAt = window.From - window.Start;
         // Below this many distinct characters in a match, no secret inside it can pass the entropy test.
         double? bound = rule.SecretWithinMatch ? rule.Entropy : null;
+        int kept = scratch.Matches.Count;
+        List<Match> found;
         try
         {
-            found = Matches(rule.Regex, chars, window.From - window.Start, bound);
+            if (rule.BoundsRegexes is { } bounds)
+            {
+                KeepBySpans(rule, rule.Regex, bounds, data, window, chars, startAt, bound, scratch);
+                return;
+            }
+            found = Matches(rule.Regex, chars, startAt, bound);
         }
         catch (RegexMatchTimeoutException)
         {
             // A vetted pattern backtracked too long on this window: the linear-time engine gives the
-            // same matches without that risk.
-            found = Matches(rule.LinearRegex, chars, window.From - window.Start, bound);
+            // same matches without that risk (and the groups only through a Match).
+            scratch.Matches.RemoveRange(kept, scratch.Matches.Count - kept);
+            found = Matches(rule.LinearRegex, chars, startAt, bound);
         }
         foreach (var m in found)
         {
             var group = m.Groups[Rule.SecretGroup];
-            if (!group.Success || group.Length == 0)
+            if (group.Success)
             {
-                continue;
+                Keep(rule, window, data, chars, group.Index, group.Index + group.Length, scratch);
             }
-            int start = window.Start + group.Index;
-            int end = start + group.Length;
-            string secret = Encoding.UTF8.GetString(data[start..end]);
-            if (rule.Entropy is { } min && Entropy.Shannon(secret) < min)
-            {
-                continue;
-            }
-            if (rule.Allowlist.Allows(secret) || RuleSet.GlobalAllowlist.Allows(secret))
-            {
-                continue;
-            }
-            scratch.Matches.Add(new RawMatch(window.RuleIndex, start, end, secret));
         }
+    }
+
+    /// <summary>
+    /// The matches of <paramref name="regex"/> from <paramref name="startAt"/>, each secret's span found
+    /// by the rule's <see cref="Rule.BoundsRegexes"/> at the match's start: nothing allocates for a match
+    /// whose secret is then rejected.
+    /// </summary>
+    private void KeepBySpans(Rule rule, Regex regex, (Regex Start, Regex End) bounds, ReadOnlySpan<byte> data,
+        Window window, ReadOnlySpan<char> chars, int startAt, double? minEntropy, DetectorScratch scratch)
+    {
+        foreach (var m in regex.EnumerateMatches(chars, startAt))
+        {
+            if (minEntropy is { } min && TooFewDistinct(chars.Slice(m.Index, m.Length), min))
+            {
+                continue;
+            }
+            int from = m.Index + AnchoredLength(bounds.Start, chars, m.Index);
+            int to = m.Index + AnchoredLength(bounds.End, chars, m.Index);
+            Keep(rule, window, data, chars, from, to, scratch);
+        }
+    }
+
+    /// <summary>The length of <paramref name="regex"/>'s match (it starts with <c>\G</c>) at <paramref name="at"/>.</summary>
+    private static int AnchoredLength(Regex regex, ReadOnlySpan<char> chars, int at)
+    {
+        foreach (var m in regex.EnumerateMatches(chars, at))
+        {
+            return m.Length;
+        }
+        // The pattern matched here, so both derived patterns do (see SecretBounds).
+        throw new InvalidOperationException("A secret bounds pattern did not match where its rule's pattern did.");
+    }
+
+    /// <summary>
+    /// Keeps the secret at <paramref name="from"/>..<paramref name="to"/> of the window when it passes the
+    /// rule's entropy test and neither allowlist allows it. An ASCII secret is tested on its chars in the
+    /// window (the same as its string), so only a kept secret becomes a string.
+    /// </summary>
+    private void Keep(Rule rule, Window window, ReadOnlySpan<byte> data, ReadOnlySpan<char> chars, int from, int to, DetectorScratch scratch)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+        int start = window.Start + from;
+        int end = window.Start + to;
+        var bytes = data[start..end];
+        string? secret = null;
+        ReadOnlySpan<char> text = bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) < 0
+            ? chars[from..to]
+            : secret = Encoding.UTF8.GetString(bytes);
+        if ((rule.Entropy is { } min && Entropy.Shannon(text) < min)
+            || rule.Allowlist.Allows(text) || RuleSet.GlobalAllowlist.Allows(text))
+        {
+            return;
+        }
+        scratch.Matches.Add(new RawMatch(window.RuleIndex, start, end, secret ?? Encoding.UTF8.GetString(bytes)));
     }
 
     /// <summary>
@@ -401,29 +454,35 @@ public sealed class Detector
     {
         foreach (var m in regex.EnumerateMatches(chars, startAt))
         {
-            ulong low = 0, high = 0;
-            foreach (char c in chars.Slice(m.Index, m.Length))
-            {
-                if (c >= 128)
-                {
-                    return false;
-                }
-                if (c < 64)
-                {
-                    low |= 1UL << c;
-                }
-                else
-                {
-                    high |= 1UL << (c - 64);
-                }
-            }
-            // The margin keeps rounding in Entropy.Shannon from mattering at a power of two.
-            if (Math.Log2(BitOperations.PopCount(low) + BitOperations.PopCount(high)) >= minEntropy - 1e-9)
+            if (!TooFewDistinct(chars.Slice(m.Index, m.Length), minEntropy))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>Whether <paramref name="match"/> is ASCII and has fewer than 2^<paramref name="minEntropy"/> distinct characters (see <see cref="EveryMatchFailsEntropy"/>).</summary>
+    private static bool TooFewDistinct(ReadOnlySpan<char> match, double minEntropy)
+    {
+        ulong low = 0, high = 0;
+        foreach (char c in match)
+        {
+            if (c >= 128)
+            {
+                return false;
+            }
+            if (c < 64)
+            {
+                low |= 1UL << c;
+            }
+            else
+            {
+                high |= 1UL << (c - 64);
+            }
+        }
+        // The margin keeps rounding in Entropy.Shannon from mattering at a power of two.
+        return Math.Log2(BitOperations.PopCount(low) + BitOperations.PopCount(high)) < minEntropy - 1e-9;
     }
 
     /// <summary>

@@ -58,11 +58,15 @@ public sealed class Allowlist
     public bool IsEmpty => RegexSources.Count == 0 && Stopwords.Count == 0;
 
     /// <summary>Whether <paramref name="secret"/> is allowed (not a secret).</summary>
-    public bool Allows(string secret)
+    public bool Allows(string secret) => Allows(secret.AsSpan());
+
+    /// <summary>Whether <paramref name="secret"/> is allowed (not a secret); allocates nothing once the regexes are built.</summary>
+    public bool Allows(ReadOnlySpan<char> secret)
     {
-        foreach (var word in Stopwords)
+        // Indexed: a foreach over the interface would allocate an enumerator per call.
+        for (int i = 0; i < Stopwords.Count; i++)
         {
-            if (secret.Contains(word, StringComparison.OrdinalIgnoreCase))
+            if (secret.Contains(Stopwords[i], StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -32,6 +32,7 @@ public sealed class Rule
 
     private readonly Lazy<Regex> _regex;
     private readonly Lazy<Regex> _linear;
+    private readonly Lazy<(Regex Start, Regex End)?> _bounds;
 
     /// <summary>Creates a rule; <see cref="RuleLoader"/> validates the values before calling this.</summary>
     public Rule(string id, string provider, string description, IReadOnlyList<string> keywords, string pattern,
@@ -56,6 +57,9 @@ public sealed class Rule
             || pattern.Contains("(?(", StringComparison.Ordinal));
         _linear = new Lazy<Regex>(() => Compile(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
         _regex = new Lazy<Regex>(() => Vetted ? CompileVetted(pattern) : _linear.Value, LazyThreadSafetyMode.ExecutionAndPublication);
+        _bounds = new Lazy<(Regex Start, Regex End)?>(
+            () => Vetted && SecretBounds.Derive(pattern) is { } b ? (CompileVetted(b.Start), CompileVetted(b.End)) : null,
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Unique id, lower-case kebab (e.g. <c>huggingface-user-token</c>).</summary>
@@ -139,6 +143,13 @@ public sealed class Rule
     /// with <see cref="VettedTimeout"/> for a vetted rule, else <see cref="LinearRegex"/>.
     /// </summary>
     public Regex Regex => _regex.Value;
+
+    /// <summary>
+    /// For a vetted rule whose pattern has the shape <see cref="SecretBounds"/> needs, its two patterns on
+    /// the same engine as <see cref="Regex"/> (compiled on first access, thread-safe): the detector finds
+    /// the secret's span from match spans alone and allocates only for a secret it keeps. Null otherwise.
+    /// </summary>
+    internal (Regex Start, Regex End)? BoundsRegexes => _bounds.Value;
 
     /// <summary>The same pattern on the linear-time engine, which cannot backtrack catastrophically.</summary>
     public Regex LinearRegex => _linear.Value;

@@ -218,6 +218,24 @@ public sealed class DetectorTests
         AssertScanAllocatesNothing(string.Concat(Enumerable.Repeat(string.Join('\n', lines) + "\n", 200)), "tok.c");
     }
 
+    [Fact]
+    public void Matches_whose_secret_the_entropy_test_or_an_allowlist_rejects_allocate_nothing()
+    {
+        // Enough distinct characters in each match to need the secret itself: its span comes from
+        // the rule's SecretBounds patterns, and entropy and allowlists run on the window's chars.
+        // Decoded text (base64 of prose, a percent-escaped line) is written into the scratch's buffer.
+        string[] lines =
+        [
+            "static unsigned int rtas_getchar_token = RTAS_UNKNOWN_SERVICE;",
+            "\t\trtas_putchar_token = *basep;",
+            "\"NuGet.Credentials\": \"7.9.0-rc.42413\",",
+            ".compute_shared_secret = curve25519_compute_shared_secret,",
+            "msg = \"" + Convert.ToBase64String(Encoding.ASCII.GetBytes("a sentence of plain words, Nothing to see")) + "\"",
+            "url = \"https://example.com/a%3Db%20c\"",
+        ];
+        AssertScanAllocatesNothing(string.Concat(Enumerable.Repeat(string.Join('\n', lines) + "\n", 100)), "rtas.c");
+    }
+
     /// <summary>A second scan of <paramref name="text"/> (after one to warm up) finds nothing and allocates nothing.</summary>
     private static void AssertScanAllocatesNothing(string text, string path)
     {
