@@ -24,6 +24,26 @@ public static class CanonicalPath
     }
 
     /// <summary>
+    /// What <see cref="Of"/> gives before a relative path below <paramref name="directory"/> (both
+    /// absolute and normalised; the relative path without <c>.</c> or <c>..</c> segments, as a directory
+    /// walk yields it), so a walk computes each file's canonical path as <c>prefix + relative</c>
+    /// instead of asking <see cref="System.IO.Path.GetRelativePath(string, string)"/> for every file:
+    /// empty at the root, <c>sub/</c> below it. Null when the directory is not at or below the root
+    /// (some files below an ancestor of the root are inside it): then ask <see cref="Of"/> per file.
+    /// </summary>
+    public static string? PrefixBelow(string root, string directory)
+    {
+        string rel = System.IO.Path.GetRelativePath(root, directory);
+        if (rel == ".")
+        {
+            return "";
+        }
+        return rel == ".." || rel.StartsWith("../", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(rel)
+            ? null
+            : rel.TrimEnd('/') + "/";
+    }
+
+    /// <summary>
     /// A path the way a person typed it, tidied for display: no leading <c>./</c> (any number), no
     /// trailing <c>/</c>, <c>.</c> for the current directory; otherwise unchanged.
     /// </summary>

@@ -63,4 +63,28 @@ public sealed class PathGlobTests
         Assert.Equal("/abs/a.py", CanonicalPath.Join("/abs", "a.py"));
         Assert.Equal("a\\b.txt", CanonicalPath.Of("/repo", "/repo/a\\b.txt"));
     }
+
+    [Theory]
+    [InlineData("/repo", "/repo", true)]
+    [InlineData("/repo", "/repo/sub", true)]
+    [InlineData("/repo", "/repo/sub/deeper", true)]
+    [InlineData("/", "/", true)]
+    [InlineData("/", "/srv/x", true)]
+    [InlineData("/repo", "/elsewhere", false)]
+    [InlineData("/repo", "/repository", false)]
+    [InlineData("/repo", "/", false)]
+    [InlineData("/repo/sub", "/repo", false)] // an ancestor of the root: "sub/a.py" below it is inside
+    public void A_walks_prefix_and_a_relative_path_make_the_files_canonical_path(string root, string directory, bool below)
+    {
+        string? prefix = CanonicalPath.PrefixBelow(root, directory);
+        Assert.Equal(below, prefix is not null);
+        foreach (string rel in new[] { "a.py", "x/y/b.txt", "sub/a.py", "..c", ".hidden/d", "a\\b.txt", "sp ace/é.md" })
+        {
+            string expected = CanonicalPath.Of(root, System.IO.Path.Combine(directory, rel));
+            if (prefix is not null)
+            {
+                Assert.Equal(expected, prefix + rel);
+            }
+        }
+    }
 }
