@@ -7,7 +7,7 @@ namespace SecretHook.Cli.Tests.Scan;
 
 /// <summary>
 /// The built-in pack's vetted patterns are compiled at build time ([GeneratedRegex]): every one the
-/// shipped rules use (with their <see cref="SecretBounds"/> patterns) is there with the vetted options and timeout, the shipped rules run them, and
+/// shipped rules use (with a fallback rule's <see cref="SecretBounds"/> patterns) is there with the vetted options and timeout, the shipped rules run them, and
 /// they match exactly what the interpreter matches.
 /// </summary>
 public sealed class GeneratedPatternsTests
@@ -15,7 +15,7 @@ public sealed class GeneratedPatternsTests
     private static readonly RuleSet Shipped = ConfigLoader.Compose(CompiledRulePack.Load(), null, ScanConfig.Default).RuleSet!;
 
     private static IEnumerable<string> VettedPatterns(RuleSet set) =>
-        set.Rules.Where(r => r.Vetted).SelectMany(r => SecretBounds.Derive(r.Pattern) is { } b ? new[] { r.Pattern, b.Start, b.End } : [r.Pattern])
+        set.Rules.Where(r => r.Vetted).SelectMany(r => r.Fallback && SecretBounds.Derive(r.Pattern) is { } b ? new[] { r.Pattern, b.Start, b.End } : [r.Pattern])
             .Concat(set.Rules.Where(r => r.Allowlist.Vetted).SelectMany(r => r.Allowlist.RegexSources))
             .Concat(set.GlobalAllowlist.Vetted ? set.GlobalAllowlist.RegexSources : [])
             .Distinct(StringComparer.Ordinal);
