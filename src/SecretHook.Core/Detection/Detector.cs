@@ -337,9 +337,8 @@ public sealed class Detector
         List<Match> found;
         try
         {
-            if (rule.BoundsRegexes is { } bounds)
+            if (rule.Vetted && KeepBySpans(rule, rule.Regex, data, window, chars, startAt, bound, scratch))
             {
-                KeepBySpans(rule, rule.Regex, bounds, data, window, chars, startAt, bound, scratch);
                 return;
             }
             found = Matches(rule.Regex, chars, startAt, bound);
@@ -364,21 +363,30 @@ public sealed class Detector
     /// <summary>
     /// The matches of <paramref name="regex"/> from <paramref name="startAt"/>, each secret's span found
     /// by the rule's <see cref="Rule.BoundsRegexes"/> at the match's start: nothing allocates for a match
-    /// whose secret is then rejected.
+    /// whose secret is then rejected. The bounds are asked for only at the first match that needs them
+    /// (building them for every rule a window triggers cost a hook ~1 ms); false, with nothing kept,
+    /// when the rule has none: the caller then takes the <see cref="Match"/> path.
     /// </summary>
-    private void KeepBySpans(Rule rule, Regex regex, (Regex Start, Regex End) bounds, ReadOnlySpan<byte> data,
-        Window window, ReadOnlySpan<char> chars, int startAt, double? minEntropy, DetectorScratch scratch)
+    private bool KeepBySpans(Rule rule, Regex regex, ReadOnlySpan<byte> data, Window window, ReadOnlySpan<char> chars,
+        int startAt, double? minEntropy, DetectorScratch scratch)
     {
+        (Regex Start, Regex End)? bounds = null;
         foreach (var m in regex.EnumerateMatches(chars, startAt))
         {
             if (minEntropy is { } min && TooFewDistinct(chars.Slice(m.Index, m.Length), min))
             {
                 continue;
             }
-            int from = m.Index + AnchoredLength(bounds.Start, chars, m.Index);
-            int to = m.Index + AnchoredLength(bounds.End, chars, m.Index);
+            bounds ??= rule.BoundsRegexes;
+            if (bounds is not { } b)
+            {
+                return false;
+            }
+            int from = m.Index + AnchoredLength(b.Start, chars, m.Index);
+            int to = m.Index + AnchoredLength(b.End, chars, m.Index);
             Keep(rule, window, data, chars, from, to, scratch);
         }
+        return true;
     }
 
     /// <summary>The length of <paramref name="regex"/>'s match (it starts with <c>\G</c>) at <paramref name="at"/>.</summary>
