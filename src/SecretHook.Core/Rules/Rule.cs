@@ -57,9 +57,7 @@ public sealed class Rule
             || pattern.Contains("(?(", StringComparison.Ordinal));
         _linear = new Lazy<Regex>(() => Compile(pattern), LazyThreadSafetyMode.ExecutionAndPublication);
         _regex = new Lazy<Regex>(() => Vetted ? CompileVetted(pattern) : _linear.Value, LazyThreadSafetyMode.ExecutionAndPublication);
-        _bounds = new Lazy<(Regex Start, Regex End)?>(
-            () => Vetted && SecretBounds.Derive(pattern) is { } b ? (CompileVetted(b.Start), CompileVetted(b.End)) : null,
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        _bounds = new Lazy<(Regex Start, Regex End)?>(() => Vetted ? CompileBounds(pattern) : null, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Unique id, lower-case kebab (e.g. <c>huggingface-user-token</c>).</summary>
@@ -150,6 +148,27 @@ public sealed class Rule
     /// the secret's span from match spans alone and allocates only for a secret it keeps. Null otherwise.
     /// </summary>
     internal (Regex Start, Regex End)? BoundsRegexes => _bounds.Value;
+
+    /// <summary>
+    /// The <see cref="SecretBounds"/> of a vetted pattern, compiled; null when it has none, or when a
+    /// derived pattern does not compile (a misread of the pattern's syntax must cost the allocation-free
+    /// path, never the scan).
+    /// </summary>
+    private static (Regex Start, Regex End)? CompileBounds(string pattern)
+    {
+        if (SecretBounds.Derive(pattern) is not { } b)
+        {
+            return null;
+        }
+        try
+        {
+            return (CompileVetted(b.Start), CompileVetted(b.End));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The same pattern on the linear-time engine, which cannot backtrack catastrophically.</summary>
     public Regex LinearRegex => _linear.Value;

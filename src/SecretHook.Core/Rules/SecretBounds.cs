@@ -15,9 +15,10 @@ namespace SecretHook.Core.Rules;
 /// takes the rest into each of its branches (<c>(?:A1(?&lt;secret&gt;B1)|A2(?&lt;secret&gt;B2))C</c>); a branch
 /// without the secret is kept whole in both patterns, so the secret they give is empty, as the group
 /// is then absent. Derived only where that argument holds: no secret group under a quantifier, a
-/// lookaround, an atomic or an option-scoped group, at most one per sequence, and no inline option
-/// (<c>(?i)</c>) inside a group that would then reach the moved text; elsewhere <see cref="Derive"/>
-/// returns null.
+/// lookaround, an atomic or an option-scoped group, at most one per sequence, no inline option
+/// (<c>(?i)</c>) in moved text or in a group that receives it, and none of <c>\G</c>, numbered
+/// backreferences or conditionals, balancing groups, comments, or the <c>x</c> and <c>n</c> options;
+/// elsewhere <see cref="Derive"/> returns null.
 /// </remarks>
 /// <param name="Start">Matched at a match's start, ends where the secret starts.</param>
 /// <param name="End">Matched at a match's start, ends where the secret ends.</param>
@@ -78,6 +79,11 @@ public sealed record SecretBounds(string Start, string End)
             }
             int k = seq.IndexOf(holders[0]);
             var item = seq[k];
+            if (seq.Skip(k + 1).Any(x => x.InlineOption))
+            {
+                // It would move into a lookahead and stop reaching the branches after this one.
+                return null;
+            }
             string before = string.Concat(seq.Take(k).Select(x => x.Text));
             string after = string.Concat(seq.Skip(k + 1).Select(x => x.Text)) + rest;
             if (item.Quantified)
@@ -130,7 +136,9 @@ public sealed record SecretBounds(string Start, string End)
         switch (p[i])
         {
             case '\\':
-                if (i + 1 >= p.Length)
+                // \G holds at a derived pattern's own start (a match's start, not the search's), and a
+                // numbered backreference may name another group once text moves: neither is read.
+                if (i + 1 >= p.Length || p[i + 1] is 'G' or (>= '1' and <= '9'))
                 {
                     throw new FormatException();
                 }
@@ -142,10 +150,10 @@ public sealed record SecretBounds(string Start, string End)
             case '(':
                 opener = Opener(p, i);
                 i += opener.Length;
-                if (opener.StartsWith("(?#", StringComparison.Ordinal) || opener.EndsWith(')'))
+                if (opener.EndsWith(')'))
                 {
-                    // A comment or an inline option: no branches.
-                    inlineOption = !opener.StartsWith("(?#", StringComparison.Ordinal);
+                    // An inline option: no branches.
+                    inlineOption = true;
                     opener = null;
                     break;
                 }
@@ -182,16 +190,18 @@ public sealed record SecretBounds(string Start, string End)
             case ':' or '=' or '!' or '>':
                 return p.Substring(i, 3);
             case '#':
-                int close = p.IndexOf(')', i);
-                return close < 0 ? throw new FormatException() : p[i..(close + 1)];
+                // .NET skips a comment before reading a quantifier, so "x(?#c)+" repeats x: not read.
+                throw new FormatException();
             case '<' when i + 3 < p.Length && p[i + 3] is '=' or '!':
                 return p.Substring(i, 4);
             case '<' or '\'':
                 int nameEnd = p.IndexOf(c == '<' ? '>' : '\'', i + 3);
-                return nameEnd < 0 ? throw new FormatException() : p[i..(nameEnd + 1)];
+                // A balancing group (?<a-b>) captures into a, which may be the secret: not read.
+                return nameEnd < 0 || p.AsSpan(i + 3, nameEnd - i - 3).Contains('-') ? throw new FormatException() : p[i..(nameEnd + 1)];
             case '(':
-                // A conditional: its test is a group of its own, which the caller parses as a branch.
-                return "(?";
+                // A conditional: its test is a group of its own, which the caller parses as a branch;
+                // one on a group number may name another group once text moves.
+                return i + 3 < p.Length && char.IsAsciiDigit(p[i + 3]) ? throw new FormatException() : "(?";
             default:
                 // Options: (?imsnx-imsnx) or (?imsnx-imsnx:
                 int j = i + 2;
@@ -199,9 +209,10 @@ public sealed record SecretBounds(string Start, string End)
                 {
                     j++;
                 }
-                if (j >= p.Length || p[j] is not (')' or ':') || p.AsSpan(i + 2, j - i - 2).Contains('x'))
+                if (j >= p.Length || p[j] is not (')' or ':') || p.AsSpan(i + 2, j - i - 2).ContainsAny('x', 'n'))
                 {
-                    // x (ignore pattern whitespace) changes what the text means; not worth reading.
+                    // x (ignore pattern whitespace) changes what the text means, and -n makes plain
+                    // groups capture (their numbers would move): not read.
                     throw new FormatException();
                 }
                 return p[i..(j + 1)];
@@ -216,26 +227,28 @@ public sealed record SecretBounds(string Start, string End)
         {
             j++;
         }
+        int first = j;
         if (j < p.Length && p[j] == ']')
         {
             j++;
         }
+        // Whether the last character read was a '-' that can start a subtraction (unescaped, not first).
+        bool dash = false;
         while (j < p.Length)
         {
-            switch (p[j])
+            char c = p[j];
+            if (c == '[' && dash)
             {
-                case '\\':
-                    j += 2;
-                    break;
-                case '[' when p[j - 1] == '-':
-                    j = ClassEnd(p, j);
-                    break;
-                case ']':
-                    return j + 1;
-                default:
-                    j++;
-                    break;
+                j = ClassEnd(p, j);
+                dash = false;
+                continue;
             }
+            if (c == ']')
+            {
+                return j + 1;
+            }
+            dash = c == '-' && j > first;
+            j += c == '\\' ? 2 : 1;
         }
         throw new FormatException();
     }

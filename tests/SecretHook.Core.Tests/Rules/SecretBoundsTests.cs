@@ -40,6 +40,14 @@ public sealed class SecretBoundsTests
     [InlineData(@"(?x)a (?<secret>x)")]                  // whitespace-insensitive text
     [InlineData(@"a(?<secret>x")]                        // not a pattern
     [InlineData(@"no secret group")]
+    [InlineData(@"a(?<secret>\w)(?#c)+b")]              // a comment: the + repeats the group
+    [InlineData(@"a(?<secret>\w)(?i)b|C(?<secret>\w)")]  // (?i) would move into a lookahead, off branch 2
+    [InlineData(@"x(?:a(?<secret>\w)|b)(?i)z|Q(?<secret>\w)")]
+    [InlineData(@"(?-n)(x(?<secret>\w+))=\1")]           // -n: plain groups capture, numbers would move
+    [InlineData(@"(?:a|(?<x>b)(?<secret>c))(?<z>f)\1")]  // a numbered backreference
+    [InlineData(@"(?:a|(?<x>b)(?<secret>c))(?(1)f|g)")] // a conditional on a group number
+    [InlineData(@"(?:\G\w|)(?<secret>\w+)")]             // \G holds at the search's start only
+    [InlineData(@"(?<q>a)(?<secret-q>b)")]              // a balancing group captures into secret
     public void Shapes_it_is_not_exact_for_get_no_bounds(string pattern) => Assert.Null(SecretBounds.Derive(pattern));
 
     [Fact]
@@ -51,10 +59,13 @@ public sealed class SecretBoundsTests
     }
 
     [Fact]
-    public void Classes_escapes_and_comments_are_read_as_atoms()
+    public void Classes_and_escapes_are_read_as_atoms()
     {
-        var b = SecretBounds.Derive(@"[(|)\]](?#a|b)\((?<secret>[^)]+)\)[a-z-[aeiou]]")!;
-        Assert.Equal(@"\G(?:[(|)\]](?#a|b)\((?<secret>[^)]+)(?=\)[a-z-[aeiou]]))", b.End);
+        var b = SecretBounds.Derive(@"[(|)\]]\((?<secret>[^)]+)\)[a-z-[aeiou]]")!;
+        Assert.Equal(@"\G(?:[(|)\]]\((?<secret>[^)]+)(?=\)[a-z-[aeiou]]))", b.End);
+        // An escaped or leading '-' starts no subtraction: the class ends at its first ']'.
+        Assert.Equal(@"\G(?:[a\-[](?<secret>b)(?=[(]))", SecretBounds.Derive(@"[a\-[](?<secret>b)[(]")!.End);
+        Assert.Equal(@"\G(?:[-[](?<secret>b)(?=x))", SecretBounds.Derive(@"[-[](?<secret>b)x")!.End);
     }
 
     /// <summary>Patterns whose group span hangs on backtracking order: lazy and greedy runs, overlapping branches, an anchor in the rest.</summary>
@@ -116,6 +127,7 @@ public sealed class SecretBoundsTests
     {
         var rule = Pack.Find(id)!;
         var bounds = SecretBounds.Derive(rule.Pattern)!;
+        Assert.NotNull(rule.BoundsRegexes); // they compile: the detector takes the allocation-free path
         var random = new Random(id.Length * 7919);
         int matches = 0;
         foreach (var text in Texts(rule, random))
