@@ -138,7 +138,8 @@ public sealed record SecretBounds(string Start, string End)
             case '\\':
                 // \G holds at a derived pattern's own start (a match's start, not the search's), and a
                 // numbered backreference may name another group once text moves: neither is read.
-                if (i + 1 >= p.Length || p[i + 1] is 'G' or (>= '1' and <= '9'))
+                if (i + 1 >= p.Length || p[i + 1] is 'G' or (>= '1' and <= '9')
+                    || (p[i + 1] == 'k' && i + 3 < p.Length && p[i + 2] is '<' or '\'' && char.IsAsciiDigit(p[i + 3])))
                 {
                     throw new FormatException();
                 }
@@ -173,7 +174,7 @@ public sealed record SecretBounds(string Start, string End)
         return new Item(p[from..i], opener, branches, Quantified: i > body, InlineOption: inlineOption);
     }
 
-    /// <summary>The text that opens the group at <paramref name="i"/>: <c>(</c>, <c>(?:</c>, <c>(?&lt;name&gt;</c>, <c>(?i:</c>, or a whole <c>(?i)</c> or <c>(?#…)</c>.</summary>
+    /// <summary>The text that opens the group at <paramref name="i"/>: <c>(</c>, <c>(?:</c>, <c>(?&lt;name&gt;</c>, <c>(?i:</c>, or a whole <c>(?i)</c> (a comment and a few other openers throw <see cref="FormatException"/>: not read).</summary>
     private static string Opener(string p, int i)
     {
         if (i + 1 >= p.Length || p[i + 1] != '?')

@@ -46,6 +46,7 @@ public sealed class SecretBoundsTests
     [InlineData(@"(?-n)(x(?<secret>\w+))=\1")]           // -n: plain groups capture, numbers would move
     [InlineData(@"(?:a|(?<x>b)(?<secret>c))(?<z>f)\1")]  // a numbered backreference
     [InlineData(@"(?:a|(?<x>b)(?<secret>c))(?(1)f|g)")] // a conditional on a group number
+    [InlineData(@"(?:a|(?<x>b)(?<secret>c))\k<1>")]      // a numbered backreference, k syntax
     [InlineData(@"(?:\G\w|)(?<secret>\w+)")]             // \G holds at the search's start only
     [InlineData(@"(?<q>a)(?<secret-q>b)")]              // a balancing group captures into secret
     public void Shapes_it_is_not_exact_for_get_no_bounds(string pattern) => Assert.Null(SecretBounds.Derive(pattern));
