@@ -143,9 +143,10 @@ public sealed class Rule
     public Regex Regex => _regex.Value;
 
     /// <summary>
-    /// For a vetted rule whose pattern has the shape <see cref="SecretBounds"/> needs, its two patterns on
-    /// the same engine as <see cref="Regex"/> (compiled on first access, thread-safe): the detector finds
-    /// the secret's span from match spans alone and allocates only for a secret it keeps. Null otherwise.
+    /// For a vetted rule whose pattern has the shape <see cref="SecretBounds"/> needs, its two patterns
+    /// with <see cref="VettedOptions"/>, backtracking like <see cref="Regex"/> (compiled at build time
+    /// for the fallback rules, else built on the interpreter at first access; thread-safe): the detector
+    /// finds the secret's span from match spans alone and allocates only for a secret it keeps. Null otherwise.
     /// </summary>
     internal (Regex Start, Regex End)? BoundsRegexes => _bounds.Value;
 
