@@ -197,6 +197,7 @@ if (args is ["probe", ..])
             ("detector no decode", () => { findings.Clear(); plain.Scan(new Chunk(text, "x"), plainScratch, findings); }),
             ("encoded-text find", () => { encoded.Clear(); EncodedText.Find(text, encoded); }),
             ("encoded base64 runs", () => { for (var runs = new EncodedText.Base64Runs(text, encodedOnly: true); runs.MoveNext();) { } }),
+            ("escape search", () => { for (int at = 0; (at = EncodedText.NextEscape(text, at)) >= 0; at++) { } }),
         })
         {
             double best = double.MaxValue;
