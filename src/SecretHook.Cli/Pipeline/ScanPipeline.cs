@@ -86,7 +86,7 @@ public sealed class ScanPipeline : IScanSink
     {
         _settings = settings;
         // Building the automaton takes milliseconds; overlap it with the source's start (git's process).
-        _detector = new BackgroundThread<Detector>("detector", () => new Detector(settings.Rules, settings.InlineMarkers));
+        _detector = new BackgroundThread<Detector>("detector", () => new Detector(settings.Rules, settings.InlineMarkers) { DecodeDepth = settings.DecodeDepth });
         _inline = new Worker(this);
     }
 

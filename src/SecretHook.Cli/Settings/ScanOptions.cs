@@ -12,7 +12,7 @@ public enum OptionGroups
     /// <summary><c>PATH...</c>, <c>--include</c>, <c>--exclude</c>, <c>--no-ignore</c>, <c>--threads</c> (file-system scans).</summary>
     Paths = 1,
 
-    /// <summary><c>--max-file-size</c>.</summary>
+    /// <summary><c>--max-file-size</c>, <c>--max-decode-depth</c>.</summary>
     Limits = 2,
 
     /// <summary><c>--rules</c>, <c>--config</c>.</summary>
@@ -51,6 +51,9 @@ public sealed record RawOptions
 
     /// <summary><c>--max-file-size</c>.</summary>
     public string? MaxFileSize { get; init; }
+
+    /// <summary><c>--max-decode-depth</c>.</summary>
+    public string? MaxDecodeDepth { get; init; }
 
     /// <summary><c>--threads</c>.</summary>
     public string? Threads { get; init; }
@@ -108,7 +111,7 @@ public sealed class ScanOptions
     public static readonly string[] Formats = ["text", "json", "sarif", "junit", "github"];
 
     private readonly CommandArgument? _paths;
-    private readonly CommandOption? _include, _exclude, _noIgnore, _threads, _maxSize, _rules, _config,
+    private readonly CommandOption? _include, _exclude, _noIgnore, _threads, _maxSize, _decodeDepth, _rules, _config,
         _format, _output, _noColor, _noRedact, _quiet, _baseline, _reportStale, _exitCode, _verbose, _verify, _verifyTimeout, _onlyVerified;
 
     private ScanOptions(CommandLineApplication cmd, OptionGroups groups)
@@ -124,6 +127,7 @@ public sealed class ScanOptions
         if (groups.HasFlag(OptionGroups.Limits))
         {
             _maxSize = cmd.Option("--max-file-size <SIZE>", "Largest file (or a file's added lines, in git modes) scanned: bytes, or with K, M, G (default 10M, or max-file-size in the configuration). Larger files are skipped and named; in git modes they fail the scan.", CommandOptionType.SingleValue);
+            _decodeDepth = cmd.Option("--max-decode-depth <N>", $"How many layers of encoding (base64, percent-encoding, \\u and \\x escapes, HTML character references) are looked through for secrets: 0 to {SettingsBuilder.MaxDecodeDepth} (default {SettingsBuilder.DefaultDecodeDepth}; 0 scans the text only as written).", CommandOptionType.SingleValue);
         }
         if (groups.HasFlag(OptionGroups.Rules))
         {
@@ -165,6 +169,7 @@ public sealed class ScanOptions
         NoIgnore = _noIgnore?.HasValue() == true,
         Threads = _threads?.Value(),
         MaxFileSize = _maxSize?.Value(),
+        MaxDecodeDepth = _decodeDepth?.Value(),
         RuleFiles = Values(_rules),
         ConfigFile = _config?.Value(),
         Format = _format?.Value(),

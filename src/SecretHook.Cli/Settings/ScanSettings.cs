@@ -70,6 +70,9 @@ public sealed record ScanSettings
     /// <summary>The largest file (git modes: a file's added bytes) scanned.</summary>
     public long MaxFileSize { get; init; } = SettingsBuilder.DefaultMaxFileSize;
 
+    /// <summary>How many layers of encoding the detector looks through (<see cref="Core.Detection.Detector.DecodeDepth"/>; 0: none).</summary>
+    public int DecodeDepth { get; init; } = SettingsBuilder.DefaultDecodeDepth;
+
     /// <summary>Worker threads for file scans.</summary>
     public int Threads { get; init; } = 1;
 

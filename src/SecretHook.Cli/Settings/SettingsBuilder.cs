@@ -18,6 +18,12 @@ namespace SecretHook.Cli.Settings;
 /// </summary>
 public static class SettingsBuilder
 {
+    /// <summary>The default <c>--max-decode-depth</c>: base64 inside a percent-encoded URL, say.</summary>
+    public const int DefaultDecodeDepth = 2;
+
+    /// <summary>The largest <c>--max-decode-depth</c>: each layer decodes at most 256 KiB more per file.</summary>
+    public const int MaxDecodeDepth = 4;
+
     /// <summary>The default <c>--max-file-size</c>: 10 MiB.</summary>
     public const long DefaultMaxFileSize = 10L * 1024 * 1024;
 
@@ -50,6 +56,12 @@ public static class SettingsBuilder
         {
             problems.Add($"invalid value '{ec}' for --exit-code (a whole number from 0 to 125 other than 2, which means an error)");
             findingsExit = 1;
+        }
+        int decodeDepth = DefaultDecodeDepth;
+        if (raw.MaxDecodeDepth is { } d && !(int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out decodeDepth) && decodeDepth <= MaxDecodeDepth))
+        {
+            problems.Add($"invalid value '{d}' for --max-decode-depth (a whole number from 0 to {MaxDecodeDepth})");
+            decodeDepth = DefaultDecodeDepth;
         }
         long? maxSize = null;
         if (raw.MaxFileSize is { } m)
@@ -204,6 +216,7 @@ public static class SettingsBuilder
             Exclude = exclude,
             NoIgnore = raw.NoIgnore,
             MaxFileSize = maxSize ?? config.MaxFileSize ?? DefaultMaxFileSize,
+            DecodeDepth = decodeDepth,
             Threads = threads,
             Format = format,
             OutputPath = outputPath,

@@ -107,6 +107,23 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
+    public void Max_decode_depth_sets_how_many_layers_of_encoding_are_looked_through()
+    {
+        using var dir = new TempDir();
+        static string Base64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
+        dir.Write("once.txt", $"blob = \"{Base64($"token = {Token}")}\"\n");
+        dir.Write("twice.txt", $"blob = \"{Base64(Base64($"token = {Token}"))}\"\n");
+        List<string> Found(params string[] extra) => Files(CliHarness.Run(dir.Path, ["scan", "-f", "json", .. extra]));
+        Assert.Equal(["once.txt", "twice.txt"], Found());
+        Assert.Equal(["once.txt", "twice.txt"], Found("--max-decode-depth", "2"));
+        Assert.Equal(["once.txt"], Found("--max-decode-depth", "1"));
+        Assert.Empty(Found("--max-decode-depth", "0"));
+        // Text as written is scanned at every depth.
+        dir.Write("plain.txt", $"token = {Token}\n");
+        Assert.Equal(["plain.txt"], Found("--max-decode-depth", "0"));
+    }
+
+    [Fact]
     public void Scans_utf16_files_with_a_byte_order_mark()
     {
         using var dir = new TempDir();
@@ -181,6 +198,8 @@ public sealed class ScanCommandTests
     [InlineData(new[] { "scan", "--format", "xml" }, "unknown format 'xml'")]
     [InlineData(new[] { "scan", "--max-file-size", "lots" }, "invalid size 'lots'")]
     [InlineData(new[] { "scan", "-j", "0" }, "invalid value '0' for --threads")]
+    [InlineData(new[] { "scan", "--max-decode-depth", "5" }, "invalid value '5' for --max-decode-depth")]
+    [InlineData(new[] { "scan", "--max-decode-depth", "-1" }, "invalid value '-1' for --max-decode-depth")]
     [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
     public void Bad_usage_is_one_line_on_stderr_and_exit_2(string[] args, string message)
     {
