@@ -196,13 +196,17 @@ public static class EncodedText
             (_carryU, _carryL, _carryO) = (cu, cl, co);
         }
 
-        /// <summary><paramref name="a"/> + <paramref name="b"/> + <paramref name="carry"/> (0 or 1), and the carry out.</summary>
+        /// <summary>
+        /// <paramref name="a"/> + <paramref name="b"/> + <paramref name="carry"/> (0 or 1), and the carry out,
+        /// for <paramref name="b"/> a subset of <paramref name="a"/>. The carry out of the top bit is
+        /// <c>(a &amp; b) | ((a | b) &amp; ~total)</c> there, which the subset makes <c>b | (a &amp; ~total)</c>:
+        /// three operations, no compare.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ulong Add(ulong a, ulong b, ref ulong carry)
         {
-            ulong sum = a + b;
-            ulong total = sum + carry;
-            carry = (sum < a ? 1UL : 0) | (total < sum ? 1UL : 0);
+            ulong total = a + b + carry;
+            carry = (b | (a & ~total)) >> 63;
             return total;
         }
     }
