@@ -182,11 +182,32 @@ public sealed partial class KeywordAutomaton
     /// <summary>
     /// The first position at or after <paramref name="from"/> whose byte and the next, each OR-ed with
     /// 0x20, are one of <paramref name="pairs"/>; -1 if none. 32 positions per step: two loads, and two
-    /// compares per pair.
+    /// compares per pair (one pair: 64 positions per step).
     /// </summary>
     internal static int NextPairStart(ReadOnlySpan<byte> haystack, int from, byte[] pairs)
     {
         int i = from;
+        if (Vector256.IsHardwareAccelerated && pairs.Length == 2)
+        {
+            // One pair (a configuration with one keyword, or keywords sharing their first two bytes):
+            // its vectors made once, 64 positions per step.
+            ref byte text = ref MemoryMarshal.GetReference(haystack);
+            var fold = Vector256.Create((byte)0x20);
+            var first = Vector256.Create(pairs[0]);
+            var second = Vector256.Create(pairs[1]);
+            for (; i + 65 <= haystack.Length; i += 64)
+            {
+                var low = Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i) | fold, first)
+                    & Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i + 1) | fold, second);
+                var high = Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i + 32) | fold, first)
+                    & Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i + 33) | fold, second);
+                if ((low | high) != Vector256<byte>.Zero)
+                {
+                    ulong bits = low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
+                    return i + BitOperations.TrailingZeroCount(bits);
+                }
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             ref byte text = ref MemoryMarshal.GetReference(haystack);

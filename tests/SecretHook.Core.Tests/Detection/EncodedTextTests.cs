@@ -233,6 +233,11 @@ public sealed class EncodedTextTests
             while (text.Length < length)
             {
                 text.Append(pieces[r.Next(pieces.Length)]);
+                if (round % 2 == 0 && r.Next(4) == 0)
+                {
+                    // A long stretch without '%', a backslash or '&' (most of source code), which the finder passes a vector at a time.
+                    text.Append('a', r.Next(30, 160));
+                }
             }
             var data = Encoding.ASCII.GetBytes(text.ToString());
             for (int from = 0; from <= data.Length; from++)

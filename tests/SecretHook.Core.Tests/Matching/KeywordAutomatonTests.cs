@@ -181,9 +181,9 @@ public sealed class KeywordAutomatonTests
         string pieces = string.Concat(keywords) + "\u007f`hH_fFxX. \n";
         for (int round = 0; round < 400; round++)
         {
-            // Lengths around the 32-byte steps, keywords planted in either case at random places, the
+            // Lengths around the 32- and 64-byte steps, keywords planted in either case at random places, the
             // last one often at the very end.
-            var haystack = new byte[random.Next(0, 140)];
+            var haystack = new byte[random.Next(0, 300)];
             for (int i = 0; i < haystack.Length; i++)
             {
                 haystack[i] = (byte)pieces[random.Next(pieces.Length)];
@@ -202,6 +202,47 @@ public sealed class KeywordAutomatonTests
             automaton.FindAll(haystack, hits);
             Assert.Equal(Canonical(Naive(keywords, haystack)), Canonical(hits));
         }
+    }
+
+    [Theory]
+    [InlineData("hf")]
+    [InlineData("hf", "ap")]
+    [InlineData("_x", "@a", "ab", "a_")]
+    public void Next_pair_start_is_the_first_position_of_a_pair_at_every_offset(params string[] pairStrings)
+    {
+        // The skip's exact answer (a position too early would still find every keyword, so the search
+        // results alone do not show it): both vector widths, the scalar tail, hits in either half.
+        // Folded as the automaton folds them ('_' becomes DEL, '@' becomes '`').
+        byte[] pairs = [.. pairStrings.SelectMany(p => Encoding.ASCII.GetBytes(p)).Select(b => (byte)(b | 0x20))];
+        var random = new Random(pairs.Length);
+        string pieces = string.Concat(pairStrings) + "HF\u007f` .";
+        int found = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            var haystack = new byte[random.Next(0, 300)];
+            for (int i = 0; i < haystack.Length; i++)
+            {
+                // Mostly bytes that are no pair, so the first hit is often far away.
+                haystack[i] = random.Next(8) == 0 ? (byte)pieces[random.Next(pieces.Length)] : (byte)'.';
+            }
+            for (int from = 0; from <= haystack.Length; from++)
+            {
+                int expected = -1;
+                for (int i = from; i + 1 < haystack.Length && expected < 0; i++)
+                {
+                    for (int p = 0; p < pairs.Length; p += 2)
+                    {
+                        if ((haystack[i] | 0x20) == pairs[p] && (haystack[i + 1] | 0x20) == pairs[p + 1])
+                        {
+                            expected = i;
+                        }
+                    }
+                }
+                Assert.Equal(expected, KeywordAutomaton.NextPairStart(haystack, from, pairs));
+                found += expected >= 0 ? 1 : 0;
+            }
+        }
+        Assert.True(found > 500, $"{found} starts");
     }
 
     [Fact]
