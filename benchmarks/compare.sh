@@ -100,7 +100,7 @@ EOF
   if want floor; then
     cmds+=(-n "secrethook scan (one HF rule)" "'$bin' scan '$kernel' --no-ignore -q -f json --config '$hfcfg' > /dev/null || [ \$? -eq 1 ]")
     # Not a target: the same floor without the decoding pass (base64, percent, escapes), which rg does not do.
-    cmds+=(-n "secrethook scan (one HF rule, --max-decode-depth 0)" "'$bin' scan '$kernel' --no-ignore -q -f json --config '$hfcfg' --max-decode-depth 0 > /dev/null || [ \$? -eq 1 ]")
+    cmds+=(-n "secrethook scan (one HF rule; --max-decode-depth 0)" "'$bin' scan '$kernel' --no-ignore -q -f json --config '$hfcfg' --max-decode-depth 0 > /dev/null || [ \$? -eq 1 ]")
   fi
   log "hyperfine: tree (warmup 1, $runs runs each)"
   hyperfine --warmup 1 --runs "$runs" --style basic --export-csv "$work/tree.csv" "${cmds[@]}"

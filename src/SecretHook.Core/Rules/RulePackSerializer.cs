@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Verification;
@@ -51,12 +52,26 @@ public static class RulePackSerializer
     /// <exception cref="InvalidDataException">The data is not a rule pack of this version.</exception>
     public static RuleSet Read(Stream input)
     {
-        using var r = new BinaryReader(input, Encoding.UTF8, leaveOpen: true);
+        // The whole pack (~160 KB) in one read, then parsed from a span: BinaryReader's stream reads
+        // for each string and number were a third of the load (callgrind, a commit hook's start).
+        byte[] data;
+        if (input.CanSeek)
+        {
+            data = GC.AllocateUninitializedArray<byte>(checked((int)(input.Length - input.Position)));
+            input.ReadExactly(data);
+        }
+        else
+        {
+            using var copy = new MemoryStream();
+            input.CopyTo(copy);
+            data = copy.ToArray();
+        }
+        var r = new PackReader(data);
         if (r.ReadUInt32() != Magic || r.ReadInt32() != FormatVersion)
         {
             throw new InvalidDataException("not a secrethook rule pack of format version " + FormatVersion);
         }
-        var global = ReadAllowlist(r);
+        var global = ReadAllowlist(ref r);
         int count = r.ReadInt32();
         var rules = new List<Rule>(count);
         for (int i = 0; i < count; i++)
@@ -64,7 +79,7 @@ public static class RulePackSerializer
             string id = r.ReadString();
             string provider = r.ReadString();
             string description = r.ReadString();
-            var keywords = ReadList(r);
+            var keywords = ReadList(ref r);
             string pattern = r.ReadString();
             bool hasEntropy = r.ReadBoolean();
             double entropy = r.ReadDouble();
@@ -73,10 +88,10 @@ public static class RulePackSerializer
             bool fallback = r.ReadBoolean();
             int priority = r.ReadInt32();
             var structure = (StructureCheck)r.ReadInt32();
-            var allowlist = ReadAllowlist(r);
+            var allowlist = ReadAllowlist(ref r);
             string remediation = r.ReadString();
             var location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32());
-            var verify = ReadVerify(r);
+            var verify = ReadVerify(ref r);
             rules.Add(new Rule(id, provider, description, keywords, pattern, hasEntropy ? entropy : null,
                 multiline, fallback, allowlist, remediation, RuleExamples.None, location)
             {
@@ -88,7 +103,61 @@ public static class RulePackSerializer
                 WindowAfter = windowAfter < 0 ? null : windowAfter,
             });
         }
+        if (!r.AtEnd)
+        {
+            throw new InvalidDataException("a secrethook rule pack with data after its last rule");
+        }
         return new RuleSet(rules, global);
+    }
+
+    /// <summary>
+    /// Reads what <see cref="BinaryWriter"/> wrote, from a span: little-endian numbers, one byte per
+    /// bool, strings as a 7-bit-encoded byte length and UTF-8. Past the end is <see cref="InvalidDataException"/>.
+    /// </summary>
+    private ref struct PackReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _data.Length;
+
+        private ReadOnlySpan<byte> Take(int n)
+        {
+            if (n < 0 || n > _data.Length - _at)
+            {
+                throw new InvalidDataException("a secrethook rule pack cut short");
+            }
+            var bytes = _data.Slice(_at, n);
+            _at += n;
+            return bytes;
+        }
+
+        public bool ReadBoolean() => Take(1)[0] != 0;
+
+        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+        public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+        public string ReadString()
+        {
+            int length = 0;
+            for (int shift = 0; ; shift += 7)
+            {
+                if (shift > 28)
+                {
+                    throw new InvalidDataException("a secrethook rule pack with a bad string length");
+                }
+                byte b = Take(1)[0];
+                length |= (b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    break;
+                }
+            }
+            return length == 0 ? "" : Encoding.UTF8.GetString(Take(length));
+        }
     }
 
     private static void WriteVerify(BinaryWriter w, VerifySpec? v)
@@ -118,7 +187,7 @@ public static class RulePackSerializer
         w.Write(v.Location.Column);
     }
 
-    private static VerifySpec? ReadVerify(BinaryReader r)
+    private static VerifySpec? ReadVerify(ref PackReader r)
     {
         if (!r.ReadBoolean())
         {
@@ -127,7 +196,7 @@ public static class RulePackSerializer
         var kind = (VerifierKind)r.ReadInt32();
         string host = r.ReadString();
         string path = r.ReadString();
-        string? header = ReadOptional(r);
+        string? header = ReadOptional(ref r);
         var headers = new KeyValuePair<string, string>[r.ReadInt32()];
         for (int i = 0; i < headers.Length; i++)
         {
@@ -137,10 +206,10 @@ public static class RulePackSerializer
         {
             Header = header,
             Headers = headers,
-            Owner = ReadOptional(r),
-            Name = ReadOptional(r),
-            Scopes = ReadOptional(r),
-            ScopesHeader = ReadOptional(r),
+            Owner = ReadOptional(ref r),
+            Name = ReadOptional(ref r),
+            Scopes = ReadOptional(ref r),
+            ScopesHeader = ReadOptional(ref r),
             Forbidden = (ForbiddenMeaning)r.ReadInt32(),
             Location = new SourceLocation(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
         };
@@ -155,7 +224,7 @@ public static class RulePackSerializer
         }
     }
 
-    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static string? ReadOptional(ref PackReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
     private static void WriteAllowlist(BinaryWriter w, Allowlist a)
     {
@@ -163,10 +232,10 @@ public static class RulePackSerializer
         WriteList(w, a.Stopwords);
     }
 
-    private static Allowlist ReadAllowlist(BinaryReader r)
+    private static Allowlist ReadAllowlist(ref PackReader r)
     {
-        var regexes = ReadList(r);
-        var stopwords = ReadList(r);
+        var regexes = ReadList(ref r);
+        var stopwords = ReadList(ref r);
         return regexes.Length == 0 && stopwords.Length == 0 ? Allowlist.Empty : new Allowlist(regexes, stopwords, vetted: true);
     }
 
@@ -179,7 +248,7 @@ public static class RulePackSerializer
         }
     }
 
-    private static string[] ReadList(BinaryReader r)
+    private static string[] ReadList(ref PackReader r)
     {
         var items = new string[r.ReadInt32()];
         for (int i = 0; i < items.Length; i++)

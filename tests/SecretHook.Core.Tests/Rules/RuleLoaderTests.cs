@@ -217,6 +217,28 @@ public sealed class RuleLoaderTests
         Assert.Equal(yaml.Rules.Count(r => r.Verify is null), binary.Rules.Count(r => r.Verify is null));
     }
 
+    [Fact]
+    public void A_binary_pack_cut_short_or_with_trailing_bytes_is_refused_and_a_whole_one_reads_from_any_stream()
+    {
+        var yaml = BuiltInRules.Load();
+        using var stream = new MemoryStream();
+        RulePackSerializer.Write(yaml, stream);
+        byte[] pack = stream.ToArray();
+        foreach (int length in new[] { 0, 3, 8, pack.Length / 2, pack.Length - 1 })
+        {
+            Assert.Throws<InvalidDataException>(() => RulePackSerializer.Read(new MemoryStream(pack, 0, length)));
+        }
+        Assert.Throws<InvalidDataException>(() => RulePackSerializer.Read(new MemoryStream([.. pack, 0])));
+        // A stream that cannot seek (a pipe) is read to its end first.
+        var fromPipe = RulePackSerializer.Read(new BufferedStream(new NonSeekable(pack)));
+        Assert.Equal(yaml.Rules.Select(r => (r.Id, r.Pattern, r.Remediation)), fromPipe.Rules.Select(r => (r.Id, r.Pattern, r.Remediation)));
+    }
+
+    private sealed class NonSeekable(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
     private const string Windowed = """
         rules:
           - id: acme-key
