@@ -298,6 +298,14 @@ public static class EncodedText
         {
             return 0;
         }
+        // Most candidates in source code are identifiers that decode to binary noise: their first six
+        // bytes usually hold more than the tenth of non-text bytes the whole may have, which settles
+        // it before the run is copied, normalised and decoded (the answer is the same: no text).
+        int decodedLength = text.Length / 4 * 3 + Math.Max(0, text.Length % 4 - 1);
+        if (LeadingNonText(text) * 10 > decodedLength)
+        {
+            return 0;
+        }
         // Normalise to padded standard base64.
         int padded = (text.Length + 3) / 4 * 4;
         // As long as the run, not MaxRun: a stack buffer is zeroed on entry, and most runs are under
@@ -319,6 +327,39 @@ public static class EncodedText
         work[..written].CopyTo(buffer.AsSpan(at));
         return written;
     }
+
+    /// <summary>
+    /// How many of the (up to) six bytes the first eight characters of <paramref name="text"/> (base64,
+    /// either alphabet, at least four characters) decode to are not text for <see cref="Printable"/>; a
+    /// NUL counts as more than any run may hold.
+    /// </summary>
+    private static int LeadingNonText(ReadOnlySpan<byte> text)
+    {
+        int count = 0;
+        for (int g = 0; g + 4 <= Math.Min(8, text.Length); g += 4)
+        {
+            int s0 = Sextet(text[g]), s1 = Sextet(text[g + 1]), s2 = Sextet(text[g + 2]), s3 = Sextet(text[g + 3]);
+            int a = (s0 << 2) | (s1 >> 4), b = ((s1 & 15) << 4) | (s2 >> 2), c = ((s2 & 3) << 6) | s3;
+            if (a == 0 || b == 0 || c == 0)
+            {
+                return MaxRun;
+            }
+            count += NotText(a) + NotText(b) + NotText(c);
+        }
+        return count;
+
+        static int NotText(int b) => b is >= 0x20 and < 0x7F or '\t' or '\n' or '\r' ? 0 : 1;
+    }
+
+    /// <summary>The value of a base64 character of either alphabet.</summary>
+    private static int Sextet(byte c) => c switch
+    {
+        >= (byte)'A' and <= (byte)'Z' => c - 'A',
+        >= (byte)'a' and <= (byte)'z' => c - 'a' + 26,
+        >= (byte)'0' and <= (byte)'9' => c - '0' + 52,
+        (byte)'+' or (byte)'-' => 62,
+        _ => 63,
+    };
 
     /// <summary>At least 90 % printable ASCII (and tab, CR, LF) and no NUL: text, not binary data.</summary>
     private static bool Printable(ReadOnlySpan<byte> bytes)

@@ -177,6 +177,54 @@ public sealed class EncodedTextTests
         Assert.True(encoded > 200 && plain > 200, $"{encoded} runs look encoded, {plain} do not");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Base64_runs_are_kept_exactly_when_they_decode_to_text(int seed)
+    {
+        // Decoded bytes around the 90 % printable threshold, a NUL now and then, non-text bytes at the
+        // front or anywhere, either alphabet: what is kept is what decoding the whole run says.
+        var r = new Random(seed);
+        int kept = 0, dropped = 0;
+        for (int round = 0; round < 3000; round++)
+        {
+            var bytes = new byte[r.Next(15, 70)];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = (byte)r.Next(0x20, 0x7F);
+            }
+            int bad = Math.Max(0, bytes.Length / 10 + r.Next(-2, 3));
+            for (int k = 0; k < bad; k++)
+            {
+                int at = r.Next(3) == 0 ? r.Next(Math.Min(6, bytes.Length)) : r.Next(bytes.Length);
+                bytes[at] = r.Next(40) == 0 ? (byte)0 : (byte)r.Next(0x80, 0x100);
+            }
+            string run = Convert.ToBase64String(bytes);
+            if (r.Next(2) == 0)
+            {
+                run = run.Replace('+', '-').Replace('/', '_').TrimEnd('=');
+            }
+            var data = Encoding.ASCII.GetBytes($"x = {run} ;");
+            var spans = new List<EncodedSpan>();
+            EncodedText.Find(data, spans);
+            int printable = bytes.Count(b => b is >= 0x20 and < 0x7F or (byte)'\t' or (byte)'\n' or (byte)'\r');
+            bool text = !bytes.Contains((byte)0) && printable * 10 >= bytes.Length * 9;
+            bool looks = ReferenceLooksEncoded(Encoding.ASCII.GetBytes(run.TrimEnd('=')));
+            if (text && looks)
+            {
+                var span = Assert.Single(spans);
+                Assert.Equal(bytes, span.Decoded.ToArray());
+                kept++;
+            }
+            else
+            {
+                Assert.DoesNotContain(spans, s => s.Kind == "base64");
+                dropped++;
+            }
+        }
+        Assert.True(kept > 300 && dropped > 300, $"{kept} kept, {dropped} dropped");
+    }
+
     [Fact]
     public void Run_finder_classifies_every_byte_value_as_the_alphabet_does()
     {
