@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using SecretHook.Core.Detection;
 using SecretHook.Core.Verification;
@@ -121,16 +123,20 @@ public static class RulePackSerializer
 
         public readonly bool AtEnd => _at == _data.Length;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ReadOnlySpan<byte> Take(int n)
         {
-            if (n < 0 || n > _data.Length - _at)
+            if ((uint)n > (uint)(_data.Length - _at))
             {
-                throw new InvalidDataException("a secrethook rule pack cut short");
+                CutShort();
             }
             var bytes = _data.Slice(_at, n);
             _at += n;
             return bytes;
         }
+
+        [DoesNotReturn]
+        private static void CutShort() => throw new InvalidDataException("a secrethook rule pack cut short");
 
         public bool ReadBoolean() => Take(1)[0] != 0;
 
