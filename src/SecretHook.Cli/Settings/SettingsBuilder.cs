@@ -21,7 +21,11 @@ public static class SettingsBuilder
     /// <summary>The default <c>--max-decode-depth</c>: base64 inside a percent-encoded URL, say.</summary>
     public const int DefaultDecodeDepth = 2;
 
-    /// <summary>The largest <c>--max-decode-depth</c>: each layer decodes at most 256 KiB more per file.</summary>
+    /// <summary>
+    /// The largest <c>--max-decode-depth</c>. Every layer is bounded: the first decodes at most 256 KiB of
+    /// a chunk, each deeper one at most about 1.75 times what the layer above it decoded (a line can be
+    /// read both as base64 and as escapes), and each keeps one ~260 KiB buffer per scanning thread.
+    /// </summary>
     public const int MaxDecodeDepth = 4;
 
     /// <summary>The default <c>--max-file-size</c>: 10 MiB.</summary>

@@ -195,7 +195,8 @@ public sealed partial class KeywordAutomaton
             var fold = Vector256.Create((byte)0x20);
             var first = Vector256.Create(pairs[0]);
             var second = Vector256.Create(pairs[1]);
-            for (; i + 65 <= haystack.Length; i += 64)
+            // Written so that it cannot overflow: i + 65 would wrap for an input near 2 GiB.
+            for (; i <= haystack.Length - 65; i += 64)
             {
                 var low = Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i) | fold, first)
                     & Vector256.Equals(Vector256.LoadUnsafe(ref text, (nuint)i + 1) | fold, second);

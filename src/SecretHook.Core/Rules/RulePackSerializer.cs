@@ -151,11 +151,13 @@ public static class RulePackSerializer
             int length = 0;
             for (int shift = 0; ; shift += 7)
             {
-                if (shift > 28)
+                byte b = Take(1)[0];
+                // A fifth byte holds the top 4 bits of 32 and ends the length; a negative length or
+                // more bytes are nothing BinaryWriter writes.
+                if (shift == 28 && b > 0x07)
                 {
                     throw new InvalidDataException("a secrethook rule pack with a bad string length");
                 }
-                byte b = Take(1)[0];
                 length |= (b & 0x7F) << shift;
                 if (b < 0x80)
                 {

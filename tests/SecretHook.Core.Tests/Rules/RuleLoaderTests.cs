@@ -229,6 +229,21 @@ public sealed class RuleLoaderTests
             Assert.Throws<InvalidDataException>(() => RulePackSerializer.Read(new MemoryStream(pack, 0, length)));
         }
         Assert.Throws<InvalidDataException>(() => RulePackSerializer.Read(new MemoryStream([.. pack, 0])));
+        // A string length of more than 31 bits, or of six bytes, is refused as such (here the first string
+        // read: the global allowlist's first regex).
+        foreach (byte[] length in new byte[][] { [0x80, 0x80, 0x80, 0x80, 0x08], [0x80, 0x80, 0x80, 0x80, 0x80, 0x01] })
+        {
+            var bad = new MemoryStream();
+            bad.Write(pack.AsSpan(0, 8));        // magic and format version
+            bad.Write([1, 0, 0, 0]);             // one allowlist regex
+            bad.Write(length);
+            bad.Position = 0;
+            var error = Assert.Throws<InvalidDataException>(() => RulePackSerializer.Read(bad));
+            Assert.Contains("bad string length", error.Message, StringComparison.Ordinal);
+        }
+        // A seekable stream is read from where it stands.
+        var after = new MemoryStream([9, 9, 9, .. pack]) { Position = 3 };
+        Assert.Equal(yaml.Rules.Count, RulePackSerializer.Read(after).Rules.Count);
         // A stream that cannot seek (a pipe) is read to its end first.
         var fromPipe = RulePackSerializer.Read(new BufferedStream(new NonSeekable(pack)));
         Assert.Equal(yaml.Rules.Select(r => (r.Id, r.Pattern, r.Remediation)), fromPipe.Rules.Select(r => (r.Id, r.Pattern, r.Remediation)));
