@@ -21,12 +21,8 @@ public static class SettingsBuilder
     /// <summary>The default <c>--max-decode-depth</c>: base64 inside a percent-encoded URL, say.</summary>
     public const int DefaultDecodeDepth = 2;
 
-    /// <summary>
-    /// The largest <c>--max-decode-depth</c>. Every layer is bounded: the first decodes at most 256 KiB of
-    /// a chunk, each deeper one at most about 1.75 times what the layer above it decoded (a line can be
-    /// read both as base64 and as escapes), and each keeps one ~260 KiB buffer per scanning thread.
-    /// </summary>
-    public const int MaxDecodeDepth = 4;
+    /// <summary>The largest <c>--max-decode-depth</c> (<see cref="Core.Detection.Detector.MaxDecodeDepth"/>).</summary>
+    public const int MaxDecodeDepth = Core.Detection.Detector.MaxDecodeDepth;
 
     /// <summary>The default <c>--max-file-size</c>: 10 MiB.</summary>
     public const long DefaultMaxFileSize = 10L * 1024 * 1024;
@@ -61,11 +57,17 @@ public static class SettingsBuilder
             problems.Add($"invalid value '{ec}' for --exit-code (a whole number from 0 to 125 other than 2, which means an error)");
             findingsExit = 1;
         }
-        int decodeDepth = DefaultDecodeDepth;
-        if (raw.MaxDecodeDepth is { } d && !(int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out decodeDepth) && decodeDepth <= MaxDecodeDepth))
+        int? decodeDepth = null;
+        if (raw.MaxDecodeDepth is { } d)
         {
-            problems.Add($"invalid value '{d}' for --max-decode-depth (a whole number from 0 to {MaxDecodeDepth})");
-            decodeDepth = DefaultDecodeDepth;
+            if (int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out int depth) && depth <= MaxDecodeDepth)
+            {
+                decodeDepth = depth;
+            }
+            else
+            {
+                problems.Add($"invalid value '{d}' for --max-decode-depth (a whole number from 0 to {MaxDecodeDepth})");
+            }
         }
         long? maxSize = null;
         if (raw.MaxFileSize is { } m)
@@ -220,7 +222,7 @@ public static class SettingsBuilder
             Exclude = exclude,
             NoIgnore = raw.NoIgnore,
             MaxFileSize = maxSize ?? config.MaxFileSize ?? DefaultMaxFileSize,
-            DecodeDepth = decodeDepth,
+            DecodeDepth = decodeDepth ?? config.DecodeDepth ?? DefaultDecodeDepth,
             Threads = threads,
             Format = format,
             OutputPath = outputPath,

@@ -29,7 +29,7 @@ public static class ConfigLoader
     public const string CustomProvider = "custom";
 
     /// <summary>The top-level keys.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["rules", "disable", "extend", "allowlist", "max-file-size", "compatible-markers"];
+    public static IReadOnlyList<string> Keys { get; } = ["rules", "disable", "extend", "allowlist", "max-file-size", "max-decode-depth", "compatible-markers"];
 
     private static readonly string[] AllowlistKeys = ["paths", "regexes", "stopwords"];
 
@@ -147,6 +147,20 @@ public static class ConfigLoader
             }
         }
 
+        int? decodeDepth = null;
+        if (Child(root, "max-decode-depth") is { } depthNode)
+        {
+            if (depthNode is YamlScalarNode { Value: { } depthText }
+                && int.TryParse(depthText, NumberStyles.None, CultureInfo.InvariantCulture, out int depth) && depth <= Detection.Detector.MaxDecodeDepth)
+            {
+                decodeDepth = depth;
+            }
+            else
+            {
+                Error(depthNode.Start, $"'max-decode-depth' must be a whole number from 0 to {Detection.Detector.MaxDecodeDepth} (levels of encoding looked through; default 2)");
+            }
+        }
+
         bool compatibleMarkers = true;
         if (Child(root, "compatible-markers") is { } markersNode)
         {
@@ -174,7 +188,7 @@ public static class ConfigLoader
         }
         return new ConfigLoadResult(
             new ScanConfig(file, extend, rules, disable, paths, new Allowlist(regexes, stopwords), maxFileSize, extendLocation)
-            { CompatibleMarkers = compatibleMarkers },
+            { CompatibleMarkers = compatibleMarkers, DecodeDepth = decodeDepth },
             errors);
     }
 
@@ -282,6 +296,9 @@ public static class ConfigLoader
 
         # Files larger than this are skipped and reported (bytes, or with K, M, G).
         max-file-size: 10M
+
+        # Layers of encoding (base64, percent-encoding, escapes) looked through for secrets, 0 to 4.
+        max-decode-depth: 2
 
         # Findings that are not secrets. Prefer the narrowest tool: an inline `secrethook:allow` comment
         # for one line, a fingerprint in .secrethookignore for one finding, these for whole classes.

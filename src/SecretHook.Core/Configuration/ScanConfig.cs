@@ -61,6 +61,9 @@ public sealed class ScanConfig
     /// <summary>The largest file scanned, in bytes, if set.</summary>
     public long? MaxFileSize { get; }
 
+    /// <summary>How many levels of encoding are looked through (<c>max-decode-depth</c>), if set.</summary>
+    public int? DecodeDepth { get; init; }
+
     /// <summary>Whether this configuration changes nothing about the rule set.</summary>
     public bool LeavesRulesAlone => Extend && Rules.Count == 0 && Disable.Count == 0 && Allowlist.IsEmpty;
 }

@@ -115,6 +115,14 @@ public sealed class Detector
     public int DecodeDepth { get; init; } = 2;
 
     /// <summary>
+    /// The most levels a scan may ask for (<c>--max-decode-depth</c>, <c>max-decode-depth</c>). Every level
+    /// is bounded: the first decodes at most 256 KiB of a chunk, each deeper one at most about 1.75 times
+    /// what the level above it decoded (a line can be read both as base64 and as escapes), and each keeps
+    /// one ~260 KiB buffer per scanning thread.
+    /// </summary>
+    public const int MaxDecodeDepth = 4;
+
+    /// <summary>
     /// Scans what the encoded stretches of <paramref name="chunk"/> decode to and reports each finding at
     /// the encoded text's position (<see cref="Finding.Decoded"/> says how it was encoded; the encoded
     /// text is what the printed line masks). A decoded secret already reported directly is not repeated.

@@ -95,6 +95,21 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
+    public void Max_decode_depth_comes_from_the_configuration_unless_the_option_is_given()
+    {
+        using var dir = new TempDir();
+        dir.Write("blob.txt", $"blob = \"{Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"token = {Token}"))}\"\n");
+        Assert.Equal(1, CliHarness.Run(dir.Path, ["scan"]).ExitCode);
+        dir.Write(".secrethook.yaml", "max-decode-depth: 0\n");
+        Assert.Equal(0, CliHarness.Run(dir.Path, ["scan"]).ExitCode);
+        Assert.Equal(1, CliHarness.Run(dir.Path, ["scan", "--max-decode-depth", "1"]).ExitCode);
+        dir.Write(".secrethook.yaml", "max-decode-depth: 9\n");
+        var r = CliHarness.Run(dir.Path, ["scan"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(".secrethook.yaml:1:19: 'max-decode-depth' must be a whole number from 0 to 4", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_error_is_reported_at_once_with_its_exact_position()
     {
         using var dir = new TempDir();
@@ -129,7 +144,7 @@ public sealed class ConfigFileTests
                 ".secrethook.yaml:7:16: 'max-file-size' must be a size in bytes, or with K, M or G (e.g. 1048576, 512K, 10M; at most 2G)",
                 ".secrethook.yaml:12:34: rule acme-key: invalid regex: InsufficientClosingParentheses at offset 21",
                 ".secrethook.yaml:14:5: rule acme-key: unknown key 'severity' (expected one of: …)",
-                ".secrethook.yaml:15:1: unknown key 'bogus' (expected one of: rules, disable, extend, allowlist, max-file-size, compatible-markers)",
+                ".secrethook.yaml:15:1: unknown key 'bogus' (expected one of: rules, disable, extend, allowlist, max-file-size, max-decode-depth, compatible-markers)",
             ],
             // The rule schema's key list belongs to patterns/SCHEMA.md; only its presence is pinned here.
             Lines(r.Stderr).Select(l => l.Contains("rule acme-key: unknown key", StringComparison.Ordinal)
