@@ -344,11 +344,9 @@ public static class EncodedText
             {
                 return MaxRun;
             }
-            count += NotText(a) + NotText(b) + NotText(c);
+            count += (IsText((byte)a) ? 0 : 1) + (IsText((byte)b) ? 0 : 1) + (IsText((byte)c) ? 0 : 1);
         }
         return count;
-
-        static int NotText(int b) => b is >= 0x20 and < 0x7F or '\t' or '\n' or '\r' ? 0 : 1;
     }
 
     /// <summary>The value of a base64 character of either alphabet.</summary>
@@ -371,13 +369,16 @@ public static class EncodedText
             {
                 return false;
             }
-            if (b is >= 0x20 and < 0x7F or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            if (IsText(b))
             {
                 printable++;
             }
         }
         return printable * 10 >= bytes.Length * 9;
     }
+
+    /// <summary>Printable ASCII, tab, CR or LF: what <see cref="Printable"/> counts as text.</summary>
+    private static bool IsText(byte b) => b is >= 0x20 and < 0x7F or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
     /// <summary>
     /// Lines holding <c>%XX</c>, <c>\uXXXX</c>, <c>\xXX</c> or <c>&amp;#…;</c>, decoded whole. Each

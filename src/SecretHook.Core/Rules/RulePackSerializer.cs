@@ -55,7 +55,7 @@ public static class RulePackSerializer
     public static RuleSet Read(Stream input)
     {
         // The whole pack (~160 KB) in one read, then parsed from a span: BinaryReader's stream reads
-        // for each string and number were a third of the load (callgrind, a commit hook's start).
+        // for each string and number were a fifth of the load (callgrind, a commit hook's start).
         byte[] data;
         if (input.CanSeek)
         {
