@@ -18,8 +18,8 @@ namespace SecretHook.Cli.Settings;
 /// </summary>
 public static class SettingsBuilder
 {
-    /// <summary>The default <c>--max-decode-depth</c>: base64 inside a percent-encoded URL, say.</summary>
-    public const int DefaultDecodeDepth = 2;
+    /// <summary>The default <c>--max-decode-depth</c> (<see cref="Core.Detection.Detector.DefaultDecodeDepth"/>).</summary>
+    public const int DefaultDecodeDepth = Core.Detection.Detector.DefaultDecodeDepth;
 
     /// <summary>The largest <c>--max-decode-depth</c> (<see cref="Core.Detection.Detector.MaxDecodeDepth"/>).</summary>
     public const int MaxDecodeDepth = Core.Detection.Detector.MaxDecodeDepth;
@@ -60,7 +60,7 @@ public static class SettingsBuilder
         int? decodeDepth = null;
         if (raw.MaxDecodeDepth is { } d)
         {
-            if (int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out int depth) && depth <= MaxDecodeDepth)
+            if (ConfigLoader.TryParseDecodeDepth(d, out int depth))
             {
                 decodeDepth = depth;
             }

@@ -150,14 +150,13 @@ public static class ConfigLoader
         int? decodeDepth = null;
         if (Child(root, "max-decode-depth") is { } depthNode)
         {
-            if (depthNode is YamlScalarNode { Value: { } depthText }
-                && int.TryParse(depthText, NumberStyles.None, CultureInfo.InvariantCulture, out int depth) && depth <= Detection.Detector.MaxDecodeDepth)
+            if (depthNode is YamlScalarNode { Value: { } depthText } && TryParseDecodeDepth(depthText, out int depth))
             {
                 decodeDepth = depth;
             }
             else
             {
-                Error(depthNode.Start, $"'max-decode-depth' must be a whole number from 0 to {Detection.Detector.MaxDecodeDepth} (levels of encoding looked through; default 2)");
+                Error(depthNode.Start, $"'max-decode-depth' must be a whole number from 0 to {Detection.Detector.MaxDecodeDepth} (levels of encoding looked through; default {Detection.Detector.DefaultDecodeDepth})");
             }
         }
 
@@ -258,6 +257,10 @@ public static class ConfigLoader
         var global = Allowlist.Combine(allowlists);
         return new RuleLoadResult(new RuleSet(rules, global), errors);
     }
+
+    /// <summary>Parses a decode depth: ASCII digits only, 0 to <see cref="Detection.Detector.MaxDecodeDepth"/>.</summary>
+    public static bool TryParseDecodeDepth(string text, out int depth) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out depth) && depth <= Detection.Detector.MaxDecodeDepth;
 
     /// <summary>Parses a size such as <c>1048576</c>, <c>512K</c>, <c>10M</c> or <c>1G</c> (positive, at most 2 GiB − 1).</summary>
     public static bool TryParseSize(string text, out long bytes)

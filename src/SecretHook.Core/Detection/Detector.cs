@@ -112,7 +112,10 @@ public sealed class Detector
     /// How many levels of encoding (<see cref="EncodedText"/>: base64, percent-encoding, escapes) are
     /// looked through; 0 turns decoding off. Default 2: base64 inside a percent-encoded URL, say.
     /// </summary>
-    public int DecodeDepth { get; init; } = 2;
+    public int DecodeDepth { get; init; } = DefaultDecodeDepth;
+
+    /// <summary>The default <see cref="DecodeDepth"/>: base64 inside a percent-encoded URL, say.</summary>
+    public const int DefaultDecodeDepth = 2;
 
     /// <summary>
     /// The most levels a scan may ask for (<c>--max-decode-depth</c>, <c>max-decode-depth</c>). Every level
