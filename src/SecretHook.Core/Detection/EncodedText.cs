@@ -293,16 +293,17 @@ public static class EncodedText
         {
             return 0;
         }
-        bool urlSafe = text.IndexOfAny("-_"u8) >= 0;
-        if (urlSafe && text.IndexOfAny("+/"u8) >= 0)
+        // Most candidates in source code are identifiers that decode to binary noise: their first six
+        // bytes usually hold more than the tenth of non-text bytes the whole may have, which settles it
+        // before the run's alphabet is checked and it is copied, normalised and decoded (the answer is
+        // the same: no text; a run mixing the alphabets is dropped either way).
+        int decodedLength = text.Length / 4 * 3 + Math.Max(0, text.Length % 4 - 1);
+        if (LeadingNonText(text) * 10 > decodedLength)
         {
             return 0;
         }
-        // Most candidates in source code are identifiers that decode to binary noise: their first six
-        // bytes usually hold more than the tenth of non-text bytes the whole may have, which settles
-        // it before the run is copied, normalised and decoded (the answer is the same: no text).
-        int decodedLength = text.Length / 4 * 3 + Math.Max(0, text.Length % 4 - 1);
-        if (LeadingNonText(text) * 10 > decodedLength)
+        bool urlSafe = text.IndexOfAny("-_"u8) >= 0;
+        if (urlSafe && text.IndexOfAny("+/"u8) >= 0)
         {
             return 0;
         }
