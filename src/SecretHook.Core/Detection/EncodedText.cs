@@ -447,24 +447,27 @@ public static class EncodedText
     internal static int NextEscape(ReadOnlySpan<byte> data, int from)
     {
         int i = from;
-        if (Vector256.IsHardwareAccelerated)
+        if (Avx2.IsSupported)
         {
+            // One table lookup by low nibble finds all three first bytes: '%' 0x25, '&' 0x26 and '\\' 0x5C
+            // are the entries at 5, 6 and 12, and a byte equals its entry only if it is one of them (the
+            // other entries have the top bit set, and bytes with it set look up zero).
+            var starts = Vector256.Create(
+                (byte)0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80,
+                0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80);
             ref byte origin = ref MemoryMarshal.GetReference(data);
             for (; i + 33 <= data.Length; i += 32)
             {
                 var v = Vector256.LoadUnsafe(ref origin, (nuint)i);
-                var percent = Vector256.Equals(v, Vector256.Create((byte)'%'));
-                var backslash = Vector256.Equals(v, Vector256.Create((byte)'\\'));
-                var ampersand = Vector256.Equals(v, Vector256.Create((byte)'&'));
                 // 94 % of the kernel tree's 32-byte blocks hold none of the three: no second load.
-                if ((percent | backslash | ampersand) == Vector256<byte>.Zero)
+                if (Vector256.Equals(Avx2.Shuffle(starts, v), v) == Vector256<byte>.Zero)
                 {
                     continue;
                 }
                 var w = Vector256.LoadUnsafe(ref origin, (nuint)i + 1);
-                var hit = (percent & Vector256.LessThan(w - Vector256.Create((byte)'2'), Vector256.Create((byte)6)))
-                    | (backslash & (Vector256.Equals(w, Vector256.Create((byte)'x')) | Vector256.Equals(w, Vector256.Create((byte)'u'))))
-                    | (ampersand & Vector256.Equals(w, Vector256.Create((byte)'#')));
+                var hit = (Vector256.Equals(v, Vector256.Create((byte)'%')) & Vector256.LessThan(w - Vector256.Create((byte)'2'), Vector256.Create((byte)6)))
+                    | (Vector256.Equals(v, Vector256.Create((byte)'\\')) & (Vector256.Equals(w, Vector256.Create((byte)'x')) | Vector256.Equals(w, Vector256.Create((byte)'u'))))
+                    | (Vector256.Equals(v, Vector256.Create((byte)'&')) & Vector256.Equals(w, Vector256.Create((byte)'#')));
                 for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
                 {
                     int at = i + BitOperations.TrailingZeroCount(bits);
