@@ -141,8 +141,8 @@ internal sealed partial class KeywordPrefilter
         KeywordAutomaton.WriteArray(w, _slotCode);
         KeywordAutomaton.WriteArray(w, _slotStart);
         KeywordAutomaton.WriteArray(w, _slotEnd);
-        KeywordAutomaton.WriteArray(w, _entryId);
-        KeywordAutomaton.WriteArray(w, _entryOffset);
+        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Id).ToArray());
+        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Offset).ToArray());
         KeywordAutomaton.WriteArray(w, FingerprintOffsets);
         KeywordAutomaton.WriteArray(w, Buckets);
     }
@@ -150,17 +150,30 @@ internal sealed partial class KeywordPrefilter
     internal bool SameTables(KeywordPrefilter other) =>
         _masks.AsSpan().SequenceEqual(other._masks) && _bitmap.AsSpan().SequenceEqual(other._bitmap)
         && _slotCode.AsSpan().SequenceEqual(other._slotCode) && _slotStart.AsSpan().SequenceEqual(other._slotStart)
-        && _slotEnd.AsSpan().SequenceEqual(other._slotEnd) && _entryId.AsSpan().SequenceEqual(other._entryId)
-        && _entryOffset.AsSpan().SequenceEqual(other._entryOffset) && _keywords.Length == other._keywords.Length
-        && _keywords.Zip(other._keywords).All(p => p.First.AsSpan().SequenceEqual(p.Second))
+        && _slotEnd.AsSpan().SequenceEqual(other._slotEnd) && _entries.Length == other._entries.Length
+        && _entries.Zip(other._entries).All(p => p.First.Id == p.Second.Id && p.First.Offset == p.Second.Offset
+            && p.First.Prefix == p.Second.Prefix && p.First.PrefixMask == p.Second.PrefixMask
+            && p.First.Keyword.AsSpan().SequenceEqual(p.Second.Keyword))
         && FingerprintOffsets.AsSpan().SequenceEqual(other.FingerprintOffsets) && Buckets.AsSpan().SequenceEqual(other.Buckets);
 
-    internal static KeywordPrefilter Read(BinaryReader r, IReadOnlyList<byte[]> keywords) =>
-        new(KeywordAutomaton.ReadArray<Vector256<byte>>(r), KeywordAutomaton.ReadArray<uint>(r), KeywordAutomaton.ReadArray<uint>(r),
-            KeywordAutomaton.ReadArray<int>(r), KeywordAutomaton.ReadArray<int>(r), KeywordAutomaton.ReadArray<int>(r),
-            KeywordAutomaton.ReadArray<int>(r), [.. keywords])
+    internal static KeywordPrefilter Read(BinaryReader r, IReadOnlyList<byte[]> keywords)
+    {
+        var masks = KeywordAutomaton.ReadArray<Vector256<byte>>(r);
+        var bitmap = KeywordAutomaton.ReadArray<uint>(r);
+        var slotCode = KeywordAutomaton.ReadArray<uint>(r);
+        var slotStart = KeywordAutomaton.ReadArray<int>(r);
+        var slotEnd = KeywordAutomaton.ReadArray<int>(r);
+        var ids = KeywordAutomaton.ReadArray<int>(r);
+        var offsets = KeywordAutomaton.ReadArray<int>(r);
+        if (ids.Length != offsets.Length || ids.Any(id => (uint)id >= (uint)keywords.Count))
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+        }
+        var entries = ids.Select((id, e) => Entry.For(id, offsets[e], keywords[id])).ToArray();
+        return new(masks, bitmap, slotCode, slotStart, slotEnd, entries)
         {
             FingerprintOffsets = KeywordAutomaton.ReadArray<int>(r),
             Buckets = KeywordAutomaton.ReadArray<int>(r),
         };
+    }
 }

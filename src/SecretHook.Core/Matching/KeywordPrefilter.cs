@@ -46,24 +46,20 @@ internal sealed partial class KeywordPrefilter
     private readonly Vector256<byte>[] _masks;
     private readonly uint[] _bitmap;
     private readonly uint[] _slotCode;   // 0 = empty (a code always has 0x20 bits set, so never 0)
-    private readonly int[] _slotStart;   // [_slotStart[s], _slotEnd[s]): the slot's range in _entryId/_entryOffset
+    private readonly int[] _slotStart;   // [_slotStart[s], _slotEnd[s]): the slot's range in _entries
     private readonly int[] _slotEnd;
-    private readonly int[] _entryId;
-    private readonly int[] _entryOffset;
-    private readonly byte[][] _keywords; // folded exactly (ASCII letters lower-case)
+    private readonly Entry[] _entries;
     private readonly int _slotMask;
 
     private KeywordPrefilter(Vector256<byte>[] masks, uint[] bitmap, uint[] slotCode, int[] slotStart, int[] slotEnd,
-        int[] entryId, int[] entryOffset, byte[][] keywords)
+        Entry[] entries)
     {
         _masks = masks;
         _bitmap = bitmap;
         _slotCode = slotCode;
         _slotStart = slotStart;
         _slotEnd = slotEnd;
-        _entryId = entryId;
-        _entryOffset = entryOffset;
-        _keywords = keywords;
+        _entries = entries;
         _slotMask = slotCode.Length - 1;
     }
 
@@ -225,8 +221,7 @@ internal sealed partial class KeywordPrefilter
         var slotCode = new uint[slots];
         var slotStart = new int[slots];
         var slotEnd = new int[slots];
-        var entryId = new List<int>();
-        var entryOffset = new List<int>();
+        var entries = new List<Entry>();
         foreach (var (code, ids) in byCode)
         {
             int s = (int)(Hash(code) & (uint)(slots - 1));
@@ -235,15 +230,14 @@ internal sealed partial class KeywordPrefilter
                 s = (s + 1) & (slots - 1);
             }
             slotCode[s] = code;
-            slotStart[s] = entryId.Count;
+            slotStart[s] = entries.Count;
             foreach (int id in ids)
             {
-                entryId.Add(id);
-                entryOffset.Add(offsets[id]);
+                entries.Add(Entry.For(id, offsets[id], keywords[id]));
             }
-            slotEnd[s] = entryId.Count;
+            slotEnd[s] = entries.Count;
         }
-        return new KeywordPrefilter(masks, bitmap, slotCode, slotStart, slotEnd, [.. entryId], [.. entryOffset], [.. keywords])
+        return new KeywordPrefilter(masks, bitmap, slotCode, slotStart, slotEnd, [.. entries])
         {
             FingerprintOffsets = offsets,
             Buckets = buckets,
@@ -595,16 +589,46 @@ internal sealed partial class KeywordPrefilter
             }
             s = (s + 1) & _slotMask;
         }
+        ref byte text = ref MemoryMarshal.GetReference(haystack);
         for (int e = _slotStart[s]; e < _slotEnd[s]; e++)
         {
-            int id = _entryId[e];
-            var kw = _keywords[id];
-            int start = p - _entryOffset[e];
-            if (start < 0 || start + kw.Length > haystack.Length || !EqualsFolded(haystack.Slice(start, kw.Length), kw))
+            ref readonly var entry = ref _entries[e];
+            var kw = entry.Keyword;
+            int start = p - entry.Offset;
+            if (start < 0 || start + kw.Length > haystack.Length)
             {
                 continue;
             }
-            Insert(hits, first, new KeywordHit(id, start, start + kw.Length));
+            // Most fingerprints found belong to no keyword there: one compare of the first 8 bytes,
+            // folded lossily (equal ASCII case-insensitively implies equal OR 0x20), rejects them.
+            if (start + 8 <= haystack.Length
+                && ((Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref text, start)) | 0x2020202020202020UL) & entry.PrefixMask) != entry.Prefix)
+            {
+                continue;
+            }
+            if (EqualsFolded(haystack.Slice(start, kw.Length), kw))
+            {
+                Insert(hits, first, new KeywordHit(entry.Id, start, start + kw.Length));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A keyword owning a fingerprint: its id, the fingerprint's offset in it, the keyword (folded
+    /// exactly: ASCII letters lower-case), and its first (up to) 8 bytes OR 0x20 with the mask of
+    /// those bytes, as one little-endian word compared before the keyword is.
+    /// </summary>
+    private readonly record struct Entry(int Id, int Offset, byte[] Keyword, ulong Prefix, ulong PrefixMask)
+    {
+        public static Entry For(int id, int offset, byte[] keyword)
+        {
+            ulong prefix = 0, mask = 0;
+            for (int j = 0; j < Math.Min(8, keyword.Length); j++)
+            {
+                prefix |= (ulong)(keyword[j] | 0x20) << (8 * j);
+                mask |= 0xFFUL << (8 * j);
+            }
+            return new Entry(id, offset, keyword, prefix, mask);
         }
     }
 
