@@ -14,7 +14,7 @@ namespace SecretHook.Core.Matching;
 public sealed partial class KeywordAutomaton
 {
     private const uint FormatMagic = 0x414B4853; // "SHKA"
-    private const int FormatVersion = 2; // 2: 32 prefilter buckets
+    private const int FormatVersion = 3; // 2: 32 prefilter buckets; 3: each entry's 8-byte prefix and mask
 
     /// <summary>Whether this automaton was read from a prebuilt form rather than computed (diagnostics and tests).</summary>
     public bool Prebuilt { get; private init; }
@@ -143,6 +143,8 @@ internal sealed partial class KeywordPrefilter
         KeywordAutomaton.WriteArray(w, _slotEnd);
         KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Id).ToArray());
         KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Offset).ToArray());
+        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Prefix).ToArray());
+        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.PrefixMask).ToArray());
         KeywordAutomaton.WriteArray(w, FingerprintOffsets);
         KeywordAutomaton.WriteArray(w, Buckets);
     }
@@ -165,11 +167,22 @@ internal sealed partial class KeywordPrefilter
         var slotEnd = KeywordAutomaton.ReadArray<int>(r);
         var ids = KeywordAutomaton.ReadArray<int>(r);
         var offsets = KeywordAutomaton.ReadArray<int>(r);
-        if (ids.Length != offsets.Length || ids.Any(id => (uint)id >= (uint)keywords.Count))
+        var prefixes = KeywordAutomaton.ReadArray<ulong>(r);
+        var prefixMasks = KeywordAutomaton.ReadArray<ulong>(r);
+        if (offsets.Length != ids.Length || prefixes.Length != ids.Length || prefixMasks.Length != ids.Length)
         {
             throw new InvalidDataException("corrupt prebuilt keyword automaton");
         }
-        var entries = ids.Select((id, e) => Entry.For(id, offsets[e], keywords[id])).ToArray();
+        // Read at every start-up (the commit hook's too): copied, not recomputed.
+        var entries = new Entry[ids.Length];
+        for (int e = 0; e < entries.Length; e++)
+        {
+            if ((uint)ids[e] >= (uint)keywords.Count)
+            {
+                throw new InvalidDataException("corrupt prebuilt keyword automaton");
+            }
+            entries[e] = new Entry(ids[e], offsets[e], keywords[ids[e]], prefixes[e], prefixMasks[e]);
+        }
         return new(masks, bitmap, slotCode, slotStart, slotEnd, entries)
         {
             FingerprintOffsets = KeywordAutomaton.ReadArray<int>(r),
