@@ -14,7 +14,7 @@ namespace SecretHook.Core.Matching;
 public sealed partial class KeywordAutomaton
 {
     private const uint FormatMagic = 0x414B4853; // "SHKA"
-    private const int FormatVersion = 3; // 2: 32 prefilter buckets; 3: each entry's 8-byte prefix and mask
+    private const int FormatVersion = 4; // 2: 32 prefilter buckets; 3: entries' stored prefixes; 4: as 2 (prefixes computed on reading)
 
     /// <summary>Whether this automaton was read from a prebuilt form rather than computed (diagnostics and tests).</summary>
     public bool Prebuilt { get; private init; }
@@ -143,8 +143,6 @@ internal sealed partial class KeywordPrefilter
         KeywordAutomaton.WriteArray(w, _slotEnd);
         KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Id).ToArray());
         KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Offset).ToArray());
-        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.Prefix).ToArray());
-        KeywordAutomaton.WriteArray(w, _entries.Select(e => e.PrefixMask).ToArray());
         KeywordAutomaton.WriteArray(w, FingerprintOffsets);
         KeywordAutomaton.WriteArray(w, Buckets);
     }
@@ -167,13 +165,11 @@ internal sealed partial class KeywordPrefilter
         var slotEnd = KeywordAutomaton.ReadArray<int>(r);
         var ids = KeywordAutomaton.ReadArray<int>(r);
         var offsets = KeywordAutomaton.ReadArray<int>(r);
-        var prefixes = KeywordAutomaton.ReadArray<ulong>(r);
-        var prefixMasks = KeywordAutomaton.ReadArray<ulong>(r);
-        if (offsets.Length != ids.Length || prefixes.Length != ids.Length || prefixMasks.Length != ids.Length)
+        if (offsets.Length != ids.Length)
         {
             throw new InvalidDataException("corrupt prebuilt keyword automaton");
         }
-        // Read at every start-up (the commit hook's too): copied, not recomputed.
+        // Read at every start-up (the commit hook's too): a plain loop, ~20 k instructions for the pack.
         var entries = new Entry[ids.Length];
         for (int e = 0; e < entries.Length; e++)
         {
@@ -181,7 +177,7 @@ internal sealed partial class KeywordPrefilter
             {
                 throw new InvalidDataException("corrupt prebuilt keyword automaton");
             }
-            entries[e] = new Entry(ids[e], offsets[e], keywords[ids[e]], prefixes[e], prefixMasks[e]);
+            entries[e] = Entry.For(ids[e], offsets[e], keywords[ids[e]]);
         }
         return new(masks, bitmap, slotCode, slotStart, slotEnd, entries)
         {

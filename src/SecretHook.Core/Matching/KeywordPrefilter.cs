@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -465,7 +466,8 @@ internal sealed partial class KeywordPrefilter
         // Sized to the haystack (a stack buffer is zeroed on entry, and most chunks are small files).
         int most = Math.Clamp((haystack.Length - Width) / 32, 0, StepsPerBatch);
         Span<uint> batch = stackalloc uint[most];
-        // Every position of a batch could be a candidate, and each step writes 4 slots past its own.
+        // Every position of a batch could be a candidate, and each Positions call (two steps) writes
+        // up to 4 slots past the candidates it found.
         Span<int> positions = stackalloc int[most * 32 + 4];
         ref int slot = ref MemoryMarshal.GetReference(positions);
         int n = haystack.Length;
@@ -601,8 +603,7 @@ internal sealed partial class KeywordPrefilter
             }
             // Most fingerprints found belong to no keyword there: one compare of the first 8 bytes,
             // folded lossily (equal ASCII case-insensitively implies equal OR 0x20), rejects them.
-            if (start + 8 <= haystack.Length
-                && ((Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref text, start)) | 0x2020202020202020UL) & entry.PrefixMask) != entry.Prefix)
+            if (start + 8 <= haystack.Length && ((LittleEndian(ref Unsafe.Add(ref text, start)) | 0x2020202020202020UL) & entry.PrefixMask) != entry.Prefix)
             {
                 continue;
             }
@@ -616,7 +617,8 @@ internal sealed partial class KeywordPrefilter
     /// <summary>
     /// A keyword owning a fingerprint: its id, the fingerprint's offset in it, the keyword (folded
     /// exactly: ASCII letters lower-case), and its first (up to) 8 bytes OR 0x20 with the mask of
-    /// those bytes, as one little-endian word compared before the keyword is.
+    /// those bytes, as one little-endian word compared before the keyword is. Computed from the
+    /// keyword (<see cref="For"/>), also when the tables are read from their binary form.
     /// </summary>
     private readonly record struct Entry(int Id, int Offset, byte[] Keyword, ulong Prefix, ulong PrefixMask)
     {
@@ -630,6 +632,14 @@ internal sealed partial class KeywordPrefilter
             }
             return new Entry(id, offset, keyword, prefix, mask);
         }
+    }
+
+    /// <summary>The 8 bytes at <paramref name="at"/> as a little-endian word, whatever the CPU's byte order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LittleEndian(ref byte at)
+    {
+        ulong word = Unsafe.ReadUnaligned<ulong>(ref at);
+        return BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
     }
 
     private static bool EqualsFolded(ReadOnlySpan<byte> text, byte[] keyword)
