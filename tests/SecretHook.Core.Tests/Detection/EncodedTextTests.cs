@@ -109,11 +109,13 @@ public sealed class EncodedTextTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void Vectorised_run_finder_agrees_with_a_byte_by_byte_reference(int seed)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    public void Run_finder_agrees_with_a_byte_by_byte_reference(int seed, bool vectorised)
     {
         // Runs of every length around the threshold, at every alignment against the 64-byte blocks,
         // separated by non-base64 bytes (including '=' and bytes >= 0x80).
@@ -154,7 +156,7 @@ public sealed class EncodedTextTests
             }
             var data = bytes.ToArray();
             var found = new List<(int, int)>();
-            var runs = new EncodedText.Base64Runs(data);
+            var runs = new EncodedText.Base64Runs(data, vectorised: vectorised);
             while (runs.MoveNext())
             {
                 found.Add(runs.Current);
@@ -164,7 +166,7 @@ public sealed class EncodedTextTests
 
             var looksEncoded = expected.Where(x => ReferenceLooksEncoded(data.AsSpan(x.Item1, x.Item2 - x.Item1))).ToList();
             var foundEncoded = new List<(int, int)>();
-            var encodedRuns = new EncodedText.Base64Runs(data, encodedOnly: true);
+            var encodedRuns = new EncodedText.Base64Runs(data, encodedOnly: true, vectorised: vectorised);
             while (encodedRuns.MoveNext())
             {
                 foundEncoded.Add(encodedRuns.Current);
@@ -225,8 +227,10 @@ public sealed class EncodedTextTests
         Assert.True(kept > 300 && dropped > 300, $"{kept} kept, {dropped} dropped");
     }
 
-    [Fact]
-    public void Run_finder_classifies_every_byte_value_as_the_alphabet_does()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Run_finder_classifies_every_byte_value_as_the_alphabet_does(bool vectorised)
     {
         // 64 copies of one byte (a whole vector block, both halves), then 20 copies of it followed by
         // 44 '.' (one run inside the block), for each of the 256 values.
@@ -238,7 +242,7 @@ public sealed class EncodedTextTests
             var part = whole.Select((x, k) => k < 20 ? x : (byte)'.').ToArray();
             foreach (var (data, end) in new[] { (whole, 64), (part, 20) })
             {
-                var runs = new EncodedText.Base64Runs(data);
+                var runs = new EncodedText.Base64Runs(data, vectorised: vectorised);
                 Assert.Equal(base64, runs.MoveNext());
                 if (base64)
                 {
@@ -252,7 +256,7 @@ public sealed class EncodedTextTests
                 foreach (int length in new[] { 64, 40, 100 })
                 {
                     var data = Encoding.ASCII.GetBytes(prefix).Concat(Enumerable.Repeat((byte)b, length - 2)).ToArray();
-                    var runs = new EncodedText.Base64Runs(data, encodedOnly: true);
+                    var runs = new EncodedText.Base64Runs(data, encodedOnly: true, vectorised: vectorised);
                     bool accepted = base64 && missing((char)b);
                     Assert.Equal(accepted, runs.MoveNext());
                     if (accepted)
@@ -265,10 +269,11 @@ public sealed class EncodedTextTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Vectorised_escape_finder_agrees_with_a_byte_by_byte_reference(int seed)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    [InlineData(1, false)]
+    public void Escape_finder_agrees_with_a_byte_by_byte_reference(int seed, bool vectorised)
     {
         // Escapes, near-escapes (%d, \n, &&, &#) and plain text at every alignment against the vectors.
         var r = new Random(seed);
@@ -291,15 +296,17 @@ public sealed class EncodedTextTests
             for (int from = 0; from <= data.Length; from++)
             {
                 int expected = ReferenceEscape(data, from);
-                Assert.Equal(expected, EncodedText.NextEscape(data, from));
+                Assert.Equal(expected, EncodedText.NextEscape(data, from, vectorised));
                 hits += expected == from ? 1 : 0;
             }
         }
         Assert.True(hits > 1000, $"{hits} escapes");
     }
 
-    [Fact]
-    public void Escape_finder_agrees_with_the_reference_for_every_first_byte_value()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Escape_finder_agrees_with_the_reference_for_every_first_byte_value(bool vectorised)
     {
         // Each byte value followed by what would make it an escape for each of '%', '\\' and '&', at
         // offsets in both 128-bit lanes of a vector block and in the byte-by-byte tail.
@@ -314,7 +321,7 @@ public sealed class EncodedTextTests
                     data[at] = (byte)b;
                     Encoding.ASCII.GetBytes(rest).CopyTo(data, at + 1);
                     int expected = ReferenceEscape(data, 0);
-                    Assert.Equal(expected, EncodedText.NextEscape(data, 0));
+                    Assert.Equal(expected, EncodedText.NextEscape(data, 0, vectorised));
                     hits += expected >= 0 ? 1 : 0;
                 }
             }
