@@ -169,7 +169,7 @@ internal sealed partial class KeywordPrefilter
         {
             throw new InvalidDataException("corrupt prebuilt keyword automaton");
         }
-        // Read at every start-up (the commit hook's too): a plain loop, ~20 k instructions for the pack.
+        // Read at every start-up (the commit hook's too): ~70 k instructions for the pack's 555 entries.
         var entries = new Entry[ids.Length];
         for (int e = 0; e < entries.Length; e++)
         {
