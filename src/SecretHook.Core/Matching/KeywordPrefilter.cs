@@ -481,24 +481,8 @@ internal sealed partial class KeywordPrefilter
             // there are or not (the extra slots are overwritten), so two steps cost the same with 0 to 4
             // candidates and no branch depends on how many there are (two steps have 2.4 on average on
             // kernel C).
-            int count = 0, k = 0;
-            for (; k + 1 < steps; k += 2)
-            {
-                count = Positions(batch[k] | ((ulong)batch[k + 1] << 32), i + k * 32, ref slot, count);
-            }
-            if (k < steps)
-            {
-                count = Positions(batch[k], i + k * 32, ref slot, count);
-            }
-            // Stage 2 without a branch: the positions that pass are moved to the front.
-            int passed = 0;
-            for (int c = 0; c < count; c++)
-            {
-                int p = Unsafe.Add(ref slot, c);
-                uint h = Hash((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, p)) & 0xFFFFFF) | LossyFold);
-                Unsafe.Add(ref slot, passed) = p;
-                passed += (int)((Unsafe.Add(ref bitmap, h >> 5) >> (int)(h & 31)) & 1);
-            }
+            int count = ListPositions(batch[..steps], i, ref slot);
+            int passed = Stage2(ref text, ref bitmap, ref slot, count);
             for (int c = 0; c < passed; c++)
             {
                 int p = Unsafe.Add(ref slot, c);
@@ -508,6 +492,48 @@ internal sealed partial class KeywordPrefilter
             i += steps * 32;
         }
         return i;
+    }
+
+    /// <summary>
+    /// The positions of the candidate bits of <paramref name="batch"/> (step k's bits are positions
+    /// <paramref name="from"/> + 32k on), in order, written at <paramref name="slot"/>; returns how many.
+    /// Its own method, so that its few values stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ListPositions(ReadOnlySpan<uint> batch, int from, ref int slot)
+    {
+        ref uint steps = ref MemoryMarshal.GetReference(batch);
+        int count = 0, k = 0;
+        for (; k + 1 < batch.Length; k += 2)
+        {
+            ulong bits = Unsafe.Add(ref steps, k) | ((ulong)Unsafe.Add(ref steps, k + 1) << 32);
+            count = Positions(bits, from + (k * 32), ref slot, count);
+        }
+        if (k < batch.Length)
+        {
+            count = Positions(Unsafe.Add(ref steps, k), from + (k * 32), ref slot, count);
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Stage 2 without a branch: of the <paramref name="count"/> positions at <paramref name="slot"/>,
+    /// those whose fingerprint code hashes to a set bit of <paramref name="bitmap"/> are moved to the
+    /// front, in order; returns how many.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Stage2(ref byte text, ref uint bitmap, ref int slot, int count)
+    {
+        // Native-sized indexes: no sign extension per candidate (positions are never negative).
+        nint passed = 0;
+        for (nint c = 0; c < count; c++)
+        {
+            int p = Unsafe.Add(ref slot, c);
+            uint h = Hash((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref text, (nuint)(uint)p)) & 0xFFFFFF) | LossyFold);
+            Unsafe.Add(ref slot, passed) = p;
+            passed += (nint)((Unsafe.Add(ref bitmap, h >> 5) >> (int)(h & 31)) & 1);
+        }
+        return (int)passed;
     }
 
     /// <summary>
