@@ -21,6 +21,40 @@ public sealed class UnixFileReadTests
     }
 
     [Theory]
+    [InlineData(64 << 10, 100_000, 10 << 20, 128 << 10)]             // doubling
+    [InlineData(512 << 10, 600_000, 10 << 20, 1 << 20)]              // doubling, up to 1 MiB
+    [InlineData(1 << 20, 1_500_000, 10 << 20, (10 << 20) + 1)]       // past 1 MiB: the limit, once
+    [InlineData(64 << 10, 3_000_000, 10 << 20, (10 << 20) + 1)]
+    [InlineData(1 << 20, 1_500_000, 100 << 20, 2 << 20)]             // a limit over 16 MiB: doubling
+    [InlineData(1 << 20, 20_000_000, 100 << 20, 20_000_000)]         // never less than wanted
+    public void A_read_buffer_doubles_and_past_1_MiB_grows_once_to_the_limit(int current, long want, long max, int expected)
+    {
+        Assert.Equal(expected, UnixFile.GrownLength(current, want, max));
+    }
+
+    [Theory]
+    [InlineData(3_000_000, 3_000_000)]
+    [InlineData(3_000_000, 1_500_000)] // grew since the stat: read on, in the same buffer
+    [InlineData(9_000_000, 100)]
+    public void Large_files_are_read_whole_into_one_buffer_of_the_limit(int size, long expectedSize)
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "f");
+        var content = new byte[size];
+        new Random(size).NextBytes(content);
+        File.WriteAllBytes(path, content);
+        const long max = 10 << 20;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 << 10);
+
+        var outcome = UnixFile.Read(path, expectedSize, max, ref buffer, out int length, out string? error);
+
+        Assert.Equal((FileRead.Read, (string?)null), (outcome, error));
+        Assert.Equal(content, buffer.AsSpan(0, length).ToArray());
+        Assert.True(buffer.Length > max, $"a {buffer.Length}-byte buffer");
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    [Theory]
     [InlineData(0, 0)]         // empty
     [InlineData(100_000, 100_000)] // as the stat said, larger than the first buffer
     [InlineData(100_000, 10)]  // grew since the stat: read on
