@@ -57,30 +57,10 @@ public static class SettingsBuilder
             problems.Add($"invalid value '{ec}' for --exit-code (a whole number from 0 to 125 other than 2, which means an error)");
             findingsExit = 1;
         }
-        int? decodeDepth = null;
-        if (raw.MaxDecodeDepth is { } d)
-        {
-            if (ConfigLoader.TryParseDecodeDepth(d, out int depth))
-            {
-                decodeDepth = depth;
-            }
-            else
-            {
-                problems.Add($"invalid value '{d}' for --max-decode-depth (a whole number from 0 to {MaxDecodeDepth})");
-            }
-        }
-        long? maxSize = null;
-        if (raw.MaxFileSize is { } m)
-        {
-            if (ConfigLoader.TryParseSize(m, out long bytes))
-            {
-                maxSize = bytes;
-            }
-            else
-            {
-                problems.Add($"invalid size '{m}' for --max-file-size (e.g. 1048576, 512K, 10M; at most 2G)");
-            }
-        }
+        int? decodeDepth = Parse<int>(raw.MaxDecodeDepth, ConfigLoader.TryParseDecodeDepth, problems,
+            d => $"invalid value '{d}' for --max-decode-depth (a whole number from 0 to {MaxDecodeDepth})");
+        long? maxSize = Parse<long>(raw.MaxFileSize, ConfigLoader.TryParseSize, problems,
+            m => $"invalid size '{m}' for --max-file-size (e.g. 1048576, 512K, 10M; at most 2G)");
 
         // What is scanned, and so where the project root is.
         var targets = new List<ScanTarget>();
@@ -332,6 +312,24 @@ public static class SettingsBuilder
         var composed = ConfigLoader.Compose(CompiledRulePack.Load(), user, config);
         problems.AddRange(composed.Errors.Select(e => e.ToString()));
         return composed.RuleSet;
+    }
+
+    private delegate bool TryParser<T>(string text, out T value);
+
+    /// <summary>An option's value parsed by <paramref name="parse"/>; null when not given or invalid (then a problem is added).</summary>
+    private static T? Parse<T>(string? text, TryParser<T> parse, List<string> problems, Func<string, string> problem)
+        where T : struct
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (parse(text, out T value))
+        {
+            return value;
+        }
+        problems.Add(problem(text));
+        return null;
     }
 
     private static List<PathGlob> ParseGlobs(IEnumerable<string> patterns, string what, List<string> problems)

@@ -11,6 +11,16 @@ namespace SecretHook.Cli.Tests.Trust;
 /// </summary>
 public sealed class UnixFileReadTests
 {
+    /// <summary>A file named <c>f</c> in <paramref name="dir"/> of <paramref name="size"/> seeded random bytes.</summary>
+    private static (string Path, byte[] Content) RandomFile(TempDir dir, int size)
+    {
+        string path = Path.Combine(dir.Path, "f");
+        var content = new byte[size];
+        new Random(size).NextBytes(content);
+        File.WriteAllBytes(path, content);
+        return (path, content);
+    }
+
     private static (FileRead Outcome, byte[] Bytes, string? Error) Read(string path, long expectedSize, long max)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16);
@@ -39,10 +49,7 @@ public sealed class UnixFileReadTests
     public void Large_files_are_read_whole_into_one_buffer_of_the_limit(int size, long expectedSize)
     {
         using var dir = new TempDir();
-        string path = Path.Combine(dir.Path, "f");
-        var content = new byte[size];
-        new Random(size).NextBytes(content);
-        File.WriteAllBytes(path, content);
+        var (path, content) = RandomFile(dir, size);
         const long max = 10 << 20;
         var buffer = ArrayPool<byte>.Shared.Rent(64 << 10);
 
@@ -63,10 +70,7 @@ public sealed class UnixFileReadTests
     public void Reads_the_whole_file_whatever_the_stat_said(int size, long expectedSize)
     {
         using var dir = new TempDir();
-        string path = Path.Combine(dir.Path, "f");
-        var content = new byte[size];
-        new Random(size).NextBytes(content);
-        File.WriteAllBytes(path, content);
+        var (path, content) = RandomFile(dir, size);
 
         var (outcome, bytes, error) = Read(path, expectedSize, 1 << 20);
 
