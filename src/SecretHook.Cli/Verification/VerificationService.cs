@@ -115,9 +115,15 @@ public sealed class VerificationService : IDisposable
         }
         catch (OperationCanceledException)
         {
-            done.SetResult(VerificationResult.Error(caller.IsCancellationRequested
-                ? "cancelled before this secret was checked"
-                : $"the verification budget of {Seconds(_options.TotalBudget)} was used up before this secret was checked"));
+            done.SetResult(NotChecked(caller));
+            return;
+        }
+        // The check before us may end because the budget ran out and hand us the gate before our own
+        // wait sees the cancellation: then this secret was not checked either, and no request starts.
+        if (budget.IsCancellationRequested)
+        {
+            gate.Release();
+            done.SetResult(NotChecked(caller));
             return;
         }
         try
@@ -136,6 +142,10 @@ public sealed class VerificationService : IDisposable
         }
         done.SetResult(Scrub(result, secret));
     }
+
+    private VerificationResult NotChecked(CancellationToken caller) => VerificationResult.Error(caller.IsCancellationRequested
+        ? "cancelled before this secret was checked"
+        : $"the verification budget of {Seconds(_options.TotalBudget)} was used up before this secret was checked");
 
     private async Task<VerificationResult> CheckAsync(Rule rule, VerifySpec spec, string secret, CancellationToken budget, CancellationToken caller)
     {
