@@ -199,7 +199,8 @@ public sealed class VerificationServiceTests
         var results = await service.VerifyAsync(Pack, tokens.Select(t => ("huggingface-user-token", t)));
         clock.Stop();
 
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(2000));
+        // Under 5 s tells the budget from six timeouts; the margin is for a loaded 2-core CI machine.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(5));
         Assert.All(tokens, t => Assert.Equal(VerificationStatus.Error, results.Get("huggingface-user-token", t)!.Status));
         Assert.Equal(1, service.RequestsSent);
         Assert.Equal(5, tokens.Count(t => results.Get("huggingface-user-token", t)!.Detail.Reason!.Contains("before this secret was checked", StringComparison.Ordinal)));
