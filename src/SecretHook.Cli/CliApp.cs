@@ -1,5 +1,6 @@
 using McMaster.Extensions.CommandLineUtils;
 using SecretHook.Cli.Commands;
+using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
 
 namespace SecretHook.Cli;
@@ -23,7 +24,7 @@ public static class CliApp
     [
         ("scan", ScanCommand.Register),
         ("rules", RulesCommand.Register),
-        ("staged", StagedCommand.Register),
+        (StagedCommand.Name, StagedCommand.Register),
         ("pre-commit-files", PreCommitFilesCommand.Register),
         ("pre-push", PrePushCommand.Register),
         ("commits", CommitsCommand.Register),
@@ -39,10 +40,16 @@ public static class CliApp
     public static int Run(string[] args, CliEnvironment env)
     {
         var console = new ConsoleAdapter(env);
-        // "--version" alone prints what McMaster's VersionOption prints, without building a command tree.
-        using var app = args is ["--version"] ? null : Build(args, env, console);
+        GitRunner.EarlyStart? early = null;
+        CommandLineApplication? app = null;
         try
         {
+            // The commit hook's diff is the same whatever its options say, so git starts before they
+            // are parsed and runs while the command tree is built (disposing kills it if unused).
+            var hookGit = args is [StagedCommand.Name, ..] ? new GitRunner(env) : null;
+            early = StartHookDiff(ref hookGit);
+            // "--version" alone prints what McMaster's VersionOption prints, without building a command tree.
+            app = args is ["--version"] ? null : Build(args, env, console, hookGit);
             int code;
             if (app is null)
             {
@@ -96,13 +103,37 @@ public static class CliApp
             env.Stderr.WriteLine($"{Name}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}");
             return ExitCodes.Error;
         }
+        finally
+        {
+            app?.Dispose();
+            early?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="git"/>'s staged diff; when git cannot be started, forgets the runner
+    /// (null), so that what the command line asks decides what happens (help still prints; the
+    /// command itself reports the failure).
+    /// </summary>
+    private static GitRunner.EarlyStart? StartHookDiff(ref GitRunner? git)
+    {
+        try
+        {
+            return git?.StartEarly(GitSources.StagedDiffArguments);
+        }
+        catch (GitException)
+        {
+            git = null;
+            return null;
+        }
     }
 
     /// <summary>
     /// The command tree for <paramref name="args"/>: when the first word names a command, the root
     /// with only that command (the others cannot take part in parsing the line); otherwise all of them.
+    /// <paramref name="hookGit"/>: the runner whose diff <c>staged</c> started early.
     /// </summary>
-    private static CommandLineApplication Build(string[] args, CliEnvironment env, ConsoleAdapter console)
+    private static CommandLineApplication Build(string[] args, CliEnvironment env, ConsoleAdapter console, GitRunner? hookGit)
     {
         var app = new CommandLineApplication(console, env.WorkingDirectory, throwOnUnexpectedArg: true)
         {
@@ -118,7 +149,14 @@ public static class CliApp
             {
                 if (string.Equals(args[0], name, StringComparison.Ordinal))
                 {
-                    register(app, env);
+                    if (hookGit is not null)
+                    {
+                        StagedCommand.Register(app, env, hookGit);
+                    }
+                    else
+                    {
+                        register(app, env);
+                    }
                     one = true;
                     break;
                 }

@@ -19,10 +19,19 @@ public static class StagedCommand
         "secrethook: commit blocked. Remove the secret from the staged file (edit it, then 'git add' it: the index is what gets committed)"
         + " and rotate it if it is real. Bypass once, at your own risk: SKIP=secrethook git commit ... (or git commit --no-verify).";
 
+    /// <summary>The command's name.</summary>
+    public const string Name = "staged";
+
     /// <summary>Registers the command on <paramref name="app"/>.</summary>
-    public static void Register(CommandLineApplication app, CliEnvironment env)
+    public static void Register(CommandLineApplication app, CliEnvironment env) => Register(app, env, null);
+
+    /// <summary>
+    /// Registers the command on <paramref name="app"/>; <paramref name="started"/>, when given, is the
+    /// runner that already started the diff (<see cref="GitRunner.StartEarly"/>, which its caller disposes).
+    /// </summary>
+    internal static void Register(CommandLineApplication app, CliEnvironment env, GitRunner? started)
     {
-        app.Command("staged", cmd =>
+        app.Command(Name, cmd =>
         {
             cmd.Description = "Scan the lines the next commit adds (the index against HEAD), for a pre-commit hook.";
             var options = ScanOptions.Register(cmd, OptionGroups.Scanning);
@@ -30,8 +39,8 @@ public static class StagedCommand
             cmd.OnExecute(() =>
             {
                 // git's diff runs while the settings are built; if they fail, disposing kills it.
-                var git = new GitRunner(env);
-                using var early = git.StartEarly(GitSources.StagedDiffArguments);
+                var git = started ?? new GitRunner(env);
+                using var early = started is null ? git.StartEarly(GitSources.StagedDiffArguments) : null;
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);
                 return ReportWriter.Finish(settings, ScanPipeline.Execute(settings, Source(settings, env, git), env), env, BlockedHint);
             });

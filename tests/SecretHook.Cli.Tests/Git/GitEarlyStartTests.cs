@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
+using SecretHook.Cli.Tests.Support;
 
 namespace SecretHook.Cli.Tests.GitIntegration;
 
@@ -52,6 +53,36 @@ public sealed class GitEarlyStartTests
         early.Dispose();
 
         Assert.True(process.WaitForExit(10_000), "the unused early git still runs");
+    }
+
+    [Fact]
+    public void Without_git_staged_help_still_prints_and_staged_fails_with_exit_2()
+    {
+        // The diff starts before the command line is parsed; a git that cannot start must not turn
+        // "--help" into an error, nor let the scan itself pass.
+        using var dir = new TempDir();
+        var noGit = new Dictionary<string, string> { ["PATH"] = dir.Path };
+
+        var help = CliHarness.Run(dir.Path, ["staged", "--help"], variables: noGit);
+        var scan = CliHarness.Run(dir.Path, ["staged"], variables: noGit);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("index against HEAD", help.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, scan.ExitCode);
+        Assert.Contains("git", scan.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_staged_command_line_error_is_exit_2_after_git_was_started()
+    {
+        using var repo = new GitTestRepo();
+        repo.Write("a.txt", "one\n");
+        repo.Git("add", "-A");
+
+        var result = repo.Secrethook(["staged", "--no-such-option"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--no-such-option", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
