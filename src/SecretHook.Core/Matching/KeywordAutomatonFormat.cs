@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -90,6 +91,7 @@ public sealed partial class KeywordAutomaton
         var classOf = r.ReadBytes(256);
         var outputStart = ReadArray<int>(r);
         var outputs = ReadArray<int>(r);
+        CheckDfa(classCount, firstMatchState, stateCount, classOf, outputStart, outputs, keywords.Count);
         var prefilter = r.ReadBoolean() ? KeywordPrefilter.Read(r, keywords) : null;
         long tableAt = input.Position;
         int[] LoadTable()
@@ -97,7 +99,9 @@ public sealed partial class KeywordAutomaton
             using var again = open();
             again.Position = tableAt;
             using var reader = new BinaryReader(again, Encoding.UTF8, leaveOpen: true);
-            return ReadArray<int>(reader);
+            var table = ReadArray<int>(reader);
+            CheckTable(table, classCount, stateCount);
+            return table;
         }
         var skip = KeywordAutomatonBuilder.StartSkip(keywords);
         var automaton = new KeywordAutomaton(null, LoadTable, stateCount, classOf, classCount, firstMatchState, outputStart, outputs,
@@ -108,6 +112,43 @@ public sealed partial class KeywordAutomaton
         };
         automaton.AssertInvariants();
         return automaton;
+    }
+
+    /// <summary>
+    /// The searches index the DFA's tables without bounds checks: a damaged form must fail here, as
+    /// <see cref="InvalidDataException"/>, and never be read past an array's end.
+    /// </summary>
+    private static void CheckDfa(int classCount, int firstMatchState, int stateCount, byte[] classOf, int[] outputStart, int[] outputs, int keywordCount)
+    {
+        long cells = (long)stateCount * classCount;
+        bool valid = classCount is > 0 and <= 256 && stateCount > 0 && cells <= 1 << 26
+            && firstMatchState >= 0 && firstMatchState <= cells && firstMatchState % classCount == 0
+            && classOf.Length == 256 && !classOf.AsSpan().ContainsAnyExceptInRange((byte)0, (byte)(classCount - 1))
+            && outputStart.Length == ((cells - firstMatchState) / classCount) + 1
+            && outputStart[0] >= 0 && outputStart[^1] <= outputs.Length
+            && !outputs.AsSpan().ContainsAnyExceptInRange(0, keywordCount - 1);
+        for (int i = 1; valid && i < outputStart.Length; i++)
+        {
+            valid = outputStart[i] >= outputStart[i - 1];
+        }
+        if (!valid)
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+        }
+    }
+
+    /// <summary>Every transition of <paramref name="table"/> is the offset of a state's row (see <see cref="CheckDfa"/>).</summary>
+    private static void CheckTable(int[] table, int classCount, int stateCount)
+    {
+        bool valid = table.Length == stateCount * classCount;
+        foreach (int next in table)
+        {
+            valid &= (uint)next < (uint)table.Length && next % classCount == 0;
+        }
+        if (!valid)
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+        }
     }
 
     internal static void WriteArray<T>(BinaryWriter w, T[] values)
@@ -165,19 +206,30 @@ internal sealed partial class KeywordPrefilter
         var slotEnd = KeywordAutomaton.ReadArray<int>(r);
         var ids = KeywordAutomaton.ReadArray<int>(r);
         var offsets = KeywordAutomaton.ReadArray<int>(r);
-        if (offsets.Length != ids.Length)
+        // Stages 1 and 2 read the masks and the bitmap without bounds checks, the slot search probes
+        // until it meets an empty slot: a damaged form must fail here, never read past an array's end
+        // or search forever.
+        int slots = slotCode.Length;
+        bool valid = masks.Length == Sets * Width * 2 && bitmap.Length == (1 << HashBits) / 32
+            && slots > 0 && BitOperations.IsPow2(slots) && slotCode.AsSpan().Contains(0u)
+            && slotStart.Length == slots && slotEnd.Length == slots && offsets.Length == ids.Length;
+        for (int s = 0; valid && s < slots; s++)
         {
-            throw new InvalidDataException("corrupt prebuilt keyword automaton");
+            valid = 0 <= slotStart[s] && slotStart[s] <= slotEnd[s] && slotEnd[s] <= ids.Length;
         }
         // Read at every start-up (the commit hook's too): ~70 k instructions for the pack's 555 entries.
         var entries = new Entry[ids.Length];
-        for (int e = 0; e < entries.Length; e++)
+        for (int e = 0; valid && e < entries.Length; e++)
         {
-            if ((uint)ids[e] >= (uint)keywords.Count)
+            valid = (uint)ids[e] < (uint)keywords.Count && (uint)offsets[e] <= (uint)(keywords[ids[e]].Length - Width);
+            if (valid)
             {
-                throw new InvalidDataException("corrupt prebuilt keyword automaton");
+                entries[e] = Entry.For(ids[e], offsets[e], keywords[ids[e]]);
             }
-            entries[e] = Entry.For(ids[e], offsets[e], keywords[ids[e]]);
+        }
+        if (!valid)
+        {
+            throw new InvalidDataException("corrupt prebuilt keyword automaton");
         }
         return new(masks, bitmap, slotCode, slotStart, slotEnd, entries)
         {

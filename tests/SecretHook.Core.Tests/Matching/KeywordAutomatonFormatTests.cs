@@ -114,4 +114,120 @@ public sealed class KeywordAutomatonFormatTests
             KeywordAutomatonBuilder.OfferPrebuilt(null);
         }
     }
+
+    /// <summary>Where each array of a written automaton starts: the test's own walk over the layout <see cref="KeywordAutomaton.Write"/> writes.</summary>
+    private static Dictionary<string, (int Count, int Data)> Arrays(byte[] bytes, out int classOf)
+    {
+        int at = 12; // magic, version, keyword count
+        for (int k = BitConverter.ToInt32(bytes, 8); k > 0; k--)
+        {
+            at += 4 + BitConverter.ToInt32(bytes, at);
+        }
+        at += 12; // class count, first match state, state count
+        classOf = at;
+        at += 256;
+        var arrays = new Dictionary<string, (int, int)>();
+        void Next(string name, int size)
+        {
+            int n = BitConverter.ToInt32(bytes, at);
+            arrays[name] = (n, at + 4);
+            at += 4 + (n * size);
+        }
+        Next("outputStart", 4);
+        Next("outputs", 4);
+        Assert.Equal(1, bytes[at++]); // the prefilter follows
+        Next("masks", 32);
+        foreach (var name in new[] { "bitmap", "slotCode", "slotStart", "slotEnd", "ids", "offsets", "fingerprintOffsets", "buckets", "table" })
+        {
+            Next(name, 4);
+        }
+        Assert.Equal(bytes.Length, at);
+        return arrays;
+    }
+
+    private static int Get(byte[] bytes, (int Count, int Data) array, int i) => BitConverter.ToInt32(bytes, array.Data + (4 * i));
+
+    private static void Set(byte[] bytes, (int Count, int Data) array, int i, int value) => BitConverter.GetBytes(value).CopyTo(bytes, array.Data + (4 * i));
+
+    [Theory]
+    [InlineData("slot range past the entries")]
+    [InlineData("slot range backwards")]
+    [InlineData("no empty slot")]
+    [InlineData("fingerprint offset past its keyword")]
+    [InlineData("entry of no keyword")]
+    [InlineData("byte class past the classes")]
+    [InlineData("output of no keyword")]
+    [InlineData("outputs out of order")]
+    [InlineData("bitmap one word short")]
+    [InlineData("masks one table short")]
+    public void A_damaged_prebuilt_automaton_is_refused_before_any_search_reads_it(string damage)
+    {
+        // The searches read these tables without bounds checks (and the slot search probes until an
+        // empty slot): damage must be an InvalidDataException when the form is read, nothing later.
+        var computed = new Detector(BuiltInRules.Load()).Automaton;
+        var keywords = Keywords(computed);
+        using var stream = new MemoryStream();
+        computed.Write(stream);
+        byte[] bytes = stream.ToArray();
+        var arrays = Arrays(bytes, out int classOf);
+        var slotCode = arrays["slotCode"];
+        int used = Enumerable.Range(0, slotCode.Count).First(s => Get(bytes, slotCode, s) != 0);
+        switch (damage)
+        {
+            case "slot range past the entries":
+                Set(bytes, arrays["slotEnd"], used, arrays["ids"].Count + 1);
+                break;
+            case "slot range backwards":
+                Set(bytes, arrays["slotStart"], used, Get(bytes, arrays["slotEnd"], used) + 1);
+                break;
+            case "no empty slot":
+                for (int s = 0; s < slotCode.Count; s++)
+                {
+                    Set(bytes, slotCode, s, Get(bytes, slotCode, s) | 0x202020);
+                }
+                break;
+            case "fingerprint offset past its keyword":
+                Set(bytes, arrays["offsets"], 0, keywords[Get(bytes, arrays["ids"], 0)].Length - 2);
+                break;
+            case "entry of no keyword":
+                Set(bytes, arrays["ids"], 0, keywords.Count);
+                break;
+            case "byte class past the classes":
+                bytes[classOf + 'k'] = 255;
+                break;
+            case "output of no keyword":
+                Set(bytes, arrays["outputs"], 0, keywords.Count);
+                break;
+            case "outputs out of order":
+                Set(bytes, arrays["outputStart"], 1, Get(bytes, arrays["outputStart"], 2) + 1);
+                break;
+            case "bitmap one word short":
+            case "masks one table short":
+                var (count, data) = arrays[damage.StartsWith("bitmap", StringComparison.Ordinal) ? "bitmap" : "masks"];
+                int size = damage.StartsWith("bitmap", StringComparison.Ordinal) ? 4 : 32;
+                BitConverter.GetBytes(count - 1).CopyTo(bytes, data - 4);
+                bytes = [.. bytes.Take(data + ((count - 1) * size)), .. bytes.Skip(data + (count * size))];
+                break;
+        }
+
+        Assert.Throws<InvalidDataException>(() => KeywordAutomaton.Read(() => new MemoryStream(bytes), keywords));
+    }
+
+    [Fact]
+    public void A_damaged_prebuilt_dfa_table_is_refused_when_first_read()
+    {
+        // The DFA table is read on first use (searches on hardware without AVX2): checked then.
+        var computed = new Detector(BuiltInRules.Load()).Automaton;
+        var keywords = Keywords(computed);
+        using var stream = new MemoryStream();
+        computed.Write(stream);
+        byte[] bytes = stream.ToArray();
+        var table = Arrays(bytes, out _)["table"];
+        Set(bytes, table, 7, table.Count);
+
+        var read = KeywordAutomaton.Read(() => new MemoryStream(bytes), keywords);
+
+        Assert.NotNull(read);
+        Assert.Throws<InvalidDataException>(() => read.FindAllWithDfa("token = x"u8, []));
+    }
 }
