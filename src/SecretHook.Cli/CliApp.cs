@@ -105,15 +105,16 @@ public static class CliApp
         }
         finally
         {
-            app?.Dispose();
+            // git first: an unused early diff is killed whatever disposing the command tree does.
             early?.Dispose();
+            app?.Dispose();
         }
     }
 
     /// <summary>
-    /// Starts <paramref name="git"/>'s staged diff; when git cannot be started, forgets the runner
-    /// (null), so that what the command line asks decides what happens (help still prints; the
-    /// command itself reports the failure).
+    /// Starts <paramref name="git"/>'s staged diff; when that fails in any way, forgets the runner
+    /// (null), so that what the command line asks decides what happens: help still prints, and the
+    /// command itself starts git again and reports the failure (exit 2).
     /// </summary>
     private static GitRunner.EarlyStart? StartHookDiff(ref GitRunner? git)
     {
@@ -121,7 +122,9 @@ public static class CliApp
         {
             return git?.StartEarly(GitSources.StagedDiffArguments);
         }
-        catch (GitException)
+#pragma warning disable CA1031 // Only a head start is lost; the command's own start reports the error.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             git = null;
             return null;
@@ -149,7 +152,7 @@ public static class CliApp
             {
                 if (string.Equals(args[0], name, StringComparison.Ordinal))
                 {
-                    if (hookGit is not null)
+                    if (hookGit is not null && name == StagedCommand.Name)
                     {
                         StagedCommand.Register(app, env, hookGit);
                     }

@@ -38,7 +38,8 @@ public static class StagedCommand
             cmd.HelpOption("-h|--help");
             cmd.OnExecute(() =>
             {
-                // git's diff runs while the settings are built; if they fail, disposing kills it.
+                // git's diff runs while the settings are built; if they fail, disposing kills it (the
+                // caller's disposing, when it was started before the command line was parsed).
                 var git = started ?? new GitRunner(env);
                 using var early = started is null ? git.StartEarly(GitSources.StagedDiffArguments) : null;
                 var settings = SettingsBuilder.Build(options.Read(), InputKind.Git, env);

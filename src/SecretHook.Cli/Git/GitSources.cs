@@ -26,15 +26,15 @@ internal sealed record HistoryQuery(IReadOnlyList<string> Revisions, bool Walk, 
 /// <summary>The git sources: the index against HEAD (for a commit) and commits (for a push, CI, an audit).</summary>
 internal static class GitSources
 {
+    /// <summary>The diff <see cref="Staged"/> runs first (it may be started early: <see cref="GitRunner.StartEarly"/>).</summary>
+    public static IReadOnlyList<string> StagedDiffArguments { get; } = ["diff", "--cached", .. GitRunner.DiffFormatOptions, "HEAD", "--"];
+
     /// <summary>
     /// Reads what the next commit adds: <c>git diff --cached</c> of the index — the one named by
     /// <c>GIT_INDEX_FILE</c> during <c>commit -a</c> or <c>commit PATH</c> — against HEAD, or against the
     /// empty tree before the first commit. During a merge this is everything the merge brings to HEAD.
     /// The working tree is never read.
     /// </summary>
-    /// <summary>The diff <see cref="Staged"/> runs first (it may be started early: <see cref="GitRunner.StartEarly"/>).</summary>
-    public static IReadOnlyList<string> StagedDiffArguments { get; } = ["diff", "--cached", .. GitRunner.DiffFormatOptions, "HEAD", "--"];
-
     public static void Staged(GitRunner git, IDiffSink sink, long maxAddedBytesPerFile)
     {
         // Almost always HEAD exists: one process (each costs a hook ~1.5 ms). Only when that diff fails

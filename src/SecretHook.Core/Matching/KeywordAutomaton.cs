@@ -94,11 +94,8 @@ public sealed partial class KeywordAutomaton
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int[] LoadTable()
     {
+        // Checked as it is read (KeywordAutomatonFormat.cs, CheckTable).
         var table = _loadTable!();
-        if (table.Length != _stateCount * _classCount)
-        {
-            throw new InvalidDataException("corrupt prebuilt keyword automaton");
-        }
         return Interlocked.CompareExchange(ref _table, table, null) ?? table;
     }
 

@@ -59,6 +59,8 @@ public sealed partial class KeywordAutomaton
     /// when the data is of another format version, null. The DFA table is read from a second stream
     /// on first use, if ever: on a CPU with AVX2 the prefilter does the searches.
     /// </summary>
+    /// <exception cref="InvalidDataException">The form is damaged: a table the searches would index
+    /// out of its bounds (thrown by the first search for the DFA table).</exception>
     internal static KeywordAutomaton? Read(Func<Stream> open, IReadOnlyList<byte[]> keywords)
     {
         if (!BitConverter.IsLittleEndian)
@@ -126,7 +128,7 @@ public sealed partial class KeywordAutomaton
             && classOf.Length == 256 && !classOf.AsSpan().ContainsAnyExceptInRange((byte)0, (byte)(classCount - 1))
             && outputStart.Length == ((cells - firstMatchState) / classCount) + 1
             && outputStart[0] >= 0 && outputStart[^1] <= outputs.Length
-            && !outputs.AsSpan().ContainsAnyExceptInRange(0, keywordCount - 1);
+            && (keywordCount > 0 ? !outputs.AsSpan().ContainsAnyExceptInRange(0, keywordCount - 1) : outputs.Length == 0);
         for (int i = 1; valid && i < outputStart.Length; i++)
         {
             valid = outputStart[i] >= outputStart[i - 1];
@@ -221,7 +223,7 @@ internal sealed partial class KeywordPrefilter
         var entries = new Entry[ids.Length];
         for (int e = 0; valid && e < entries.Length; e++)
         {
-            valid = (uint)ids[e] < (uint)keywords.Count && (uint)offsets[e] <= (uint)(keywords[ids[e]].Length - Width);
+            valid = (uint)ids[e] < (uint)keywords.Count && offsets[e] >= 0 && offsets[e] <= keywords[ids[e]].Length - Width;
             if (valid)
             {
                 entries[e] = Entry.For(ids[e], offsets[e], keywords[ids[e]]);

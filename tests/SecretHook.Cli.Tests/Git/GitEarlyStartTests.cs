@@ -69,7 +69,7 @@ public sealed class GitEarlyStartTests
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("index against HEAD", help.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, scan.ExitCode);
-        Assert.Contains("git", scan.Stderr, StringComparison.Ordinal);
+        Assert.Contains("git is not installed", scan.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

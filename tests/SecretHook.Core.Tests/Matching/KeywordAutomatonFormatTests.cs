@@ -158,6 +158,8 @@ public sealed class KeywordAutomatonFormatTests
     [InlineData("byte class past the classes")]
     [InlineData("output of no keyword")]
     [InlineData("outputs out of order")]
+    [InlineData("first match state inside a row")]
+    [InlineData("output index one short")]
     [InlineData("bitmap one word short")]
     [InlineData("masks one table short")]
     public void A_damaged_prebuilt_automaton_is_refused_before_any_search_reads_it(string damage)
@@ -201,10 +203,16 @@ public sealed class KeywordAutomatonFormatTests
             case "outputs out of order":
                 Set(bytes, arrays["outputStart"], 1, Get(bytes, arrays["outputStart"], 2) + 1);
                 break;
+            case "first match state inside a row":
+                BitConverter.GetBytes(BitConverter.ToInt32(bytes, classOf - 8) + 1).CopyTo(bytes, classOf - 8);
+                break;
+            case "output index one short":
             case "bitmap one word short":
             case "masks one table short":
-                var (count, data) = arrays[damage.StartsWith("bitmap", StringComparison.Ordinal) ? "bitmap" : "masks"];
-                int size = damage.StartsWith("bitmap", StringComparison.Ordinal) ? 4 : 32;
+                // One element fewer, the count with it: the rest of the form still reads in place.
+                string name = damage.Split(' ')[0] switch { "output" => "outputStart", "bitmap" => "bitmap", _ => "masks" };
+                var (count, data) = arrays[name];
+                int size = name == "masks" ? 32 : 4;
                 BitConverter.GetBytes(count - 1).CopyTo(bytes, data - 4);
                 bytes = [.. bytes.Take(data + ((count - 1) * size)), .. bytes.Skip(data + (count * size))];
                 break;
@@ -213,8 +221,10 @@ public sealed class KeywordAutomatonFormatTests
         Assert.Throws<InvalidDataException>(() => KeywordAutomaton.Read(() => new MemoryStream(bytes), keywords));
     }
 
-    [Fact]
-    public void A_damaged_prebuilt_dfa_table_is_refused_when_first_read()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_damaged_prebuilt_dfa_table_is_refused_when_first_read(bool insideTheTable)
     {
         // The DFA table is read on first use (searches on hardware without AVX2): checked then.
         var computed = new Detector(BuiltInRules.Load()).Automaton;
@@ -222,8 +232,11 @@ public sealed class KeywordAutomatonFormatTests
         using var stream = new MemoryStream();
         computed.Write(stream);
         byte[] bytes = stream.ToArray();
-        var table = Arrays(bytes, out _)["table"];
-        Set(bytes, table, 7, table.Count);
+        var table = Arrays(bytes, out int classOf)["table"];
+        int classCount = BitConverter.ToInt32(bytes, classOf - 12);
+        Assert.True(classCount > 1);
+        // Past the table's end, or inside it but not at the start of a state's row.
+        Set(bytes, table, 7, insideTheTable ? classCount + 1 : table.Count);
 
         var read = KeywordAutomaton.Read(() => new MemoryStream(bytes), keywords);
 
