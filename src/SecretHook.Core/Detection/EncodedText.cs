@@ -208,17 +208,25 @@ public static class EncodedText
             int start = _start, i = _next;
             while (i < data.Length)
             {
-                // Bits past the end of the data are clear, so only a whole block can carry out.
-                var (b, u, l, o) = Classify(data, i, TClassifier.Vectors);
-                if (!_encodedOnly)
+                ulong ends, notBase64;
+                int startBefore;
+                if (TClassifier.Vectors && Avx2.IsSupported && i + 64 <= data.Length)
                 {
-                    u = l = o = b;
+                    var tables = ClassTables.Create();
+                    i = _encodedOnly
+                        ? WholeBlocks<LookingEncoded>(data, i, tables, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore)
+                        : WholeBlocks<AllRuns>(data, i, tables, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore);
                 }
-                ulong ends = Add(b, u, ref cu) & Add(b, l, ref cl) & Add(b, o, ref co) & ~b;
-                int startBefore = start;
-                ulong notBase64 = ~b;
-                start = notBase64 == 0 ? start : i + 64 - BitOperations.LeadingZeroCount(notBase64);
-                i += 64;
+                else
+                {
+                    // The last block when it is short, or every block byte by byte. Bits past the end
+                    // of the data are clear, so only a whole block can carry out.
+                    var (b, u, l, o) = ClassifyTail(data[i..], TClassifier.Vectors);
+                    startBefore = start;
+                    ends = Step(b, u, l, o, _encodedOnly, ref cu, ref cl, ref co, ref start, i);
+                    notBase64 = ~b;
+                    i += 64;
+                }
                 if (ends != 0)
                 {
                     _ends = ends;
@@ -231,6 +239,78 @@ public static class EncodedText
             _next = i;
             _start = start;
             (_carryU, _carryL, _carryO) = (cu, cl, co);
+        }
+
+        /// <summary>
+        /// Classifies the whole blocks of <paramref name="data"/> from <paramref name="i"/>, by vectors,
+        /// until one marks a run's end (its marks in <paramref name="ends"/>, with what <see cref="MoveNext"/>
+        /// needs to find the runs' starts) or no whole block is left (<paramref name="ends"/> 0); returns
+        /// the offset past the last block classified. Its own method, without calls, and the tables
+        /// passed in rather than written as constants: so its carries and all seven tables stay in
+        /// registers (in the caller, which calls out for short blocks, the carries were kept on the stack
+        /// and each table was loaded again for every block).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int WholeBlocks<TMode>(ReadOnlySpan<byte> data, int i, in ClassTables tables, ref ulong carryU, ref ulong carryL, ref ulong carryO,
+            ref int runStart, out ulong ends, out ulong notBase64, out int startBefore)
+            where TMode : struct, IMode
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(data);
+            var t = tables;
+            ulong cu = carryU, cl = carryL, co = carryO;
+            int start = runStart, before = start, last = data.Length - 64;
+            ulong marked = 0, b = 0;
+            while (i <= last)
+            {
+                (b, ulong u, ulong l, ulong o) = Classify(ref Unsafe.Add(ref origin, (nint)(uint)i), t);
+                before = start;
+                marked = Step(b, u, l, o, TMode.EncodedOnly, ref cu, ref cl, ref co, ref start, i);
+                i += 64;
+                if (marked != 0)
+                {
+                    break;
+                }
+            }
+            (carryU, carryL, carryO, runStart) = (cu, cl, co, start);
+            ends = marked;
+            notBase64 = ~b;
+            startBefore = before;
+            return i;
+        }
+
+        /// <summary>
+        /// One block at <paramref name="at"/> of the three chains: the bit just past each run that holds
+        /// all three classes (every run without <paramref name="encodedOnly"/>), the carries passed on, and
+        /// <paramref name="start"/> moved past the block's last non-base64 byte.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Step(ulong b, ulong u, ulong l, ulong o, bool encodedOnly, ref ulong cu, ref ulong cl, ref ulong co, ref int start, int at)
+        {
+            if (!encodedOnly)
+            {
+                u = l = o = b;
+            }
+            ulong ends = Add(b, u, ref cu) & Add(b, l, ref cl) & Add(b, o, ref co) & ~b;
+            ulong notBase64 = ~b;
+            start = notBase64 == 0 ? start : at + 64 - BitOperations.LeadingZeroCount(notBase64);
+            return ends;
+        }
+
+        /// <summary>Which runs <see cref="WholeBlocks"/> marks; a type argument, so that its loop holds no test of it.</summary>
+        private interface IMode
+        {
+            /// <summary>Only the runs that look encoded (the look test), not every run.</summary>
+            static abstract bool EncodedOnly { get; }
+        }
+
+        private struct LookingEncoded : IMode
+        {
+            public static bool EncodedOnly => true;
+        }
+
+        private struct AllRuns : IMode
+        {
+            public static bool EncodedOnly => false;
         }
 
         /// <summary>
@@ -249,22 +329,11 @@ public static class EncodedText
     }
 
     /// <summary>
-    /// Four masks of the (up to) 64 bytes at <paramref name="at"/> (by vectors when <paramref name="vectorised"/>), one bit per byte: base64 characters
-    /// of either alphabet, and the look test's three classes — upper-case letters,
-    /// lower-case letters, and digits, '+' and '/'. Bits past the end of the data are clear.
+    /// Four masks of the (up to) 64 bytes of <paramref name="rest"/> (by vectors when <paramref name="vectorised"/>),
+    /// one bit per byte: base64 characters of either alphabet, and the look test's three classes —
+    /// upper-case letters, lower-case letters, and digits, '+' and '/'. Bits past the end are clear.
+    /// For a last block shorter than 64 bytes, and for every block without vectors.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ReadOnlySpan<byte> data, int at, bool vectorised)
-    {
-        if (Avx2.IsSupported && vectorised && at + 64 <= data.Length)
-        {
-            ref byte origin = ref MemoryMarshal.GetReference(data);
-            return Classify(ref Unsafe.Add(ref origin, at));
-        }
-        return ClassifyTail(data[at..], vectorised);
-    }
-
-    /// <summary><see cref="Classify(ReadOnlySpan{byte}, int, bool)"/> of a last block shorter than 64 bytes (and of every block without vectors).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) ClassifyTail(ReadOnlySpan<byte> rest, bool vectorised)
     {
@@ -275,7 +344,7 @@ public static class EncodedText
             Span<byte> padded = stackalloc byte[64];
             padded.Clear();
             block.CopyTo(padded);
-            return Classify(ref MemoryMarshal.GetReference(padded));
+            return Classify(ref MemoryMarshal.GetReference(padded), ClassTables.Create());
         }
         ulong upper = 0, lower = 0, other = 0, symbol = 0;
         for (int j = 0; j < block.Length; j++)
@@ -289,46 +358,87 @@ public static class EncodedText
         return (upper | lower | other | symbol, upper, lower, other);
     }
 
+    /// <summary>
+    /// The four masks of <see cref="ClassifyTail"/> for the 64 bytes at <paramref name="block"/>, by
+    /// vectors: each byte's class bit (<see cref="ClassBits"/>), then one threshold per mask.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ref byte block)
+    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ref byte block, ClassTables t)
     {
-        var (b0, olu0, ol0, o0) = Classify(Vector256.LoadUnsafe(ref block));
-        var (b1, olu1, ol1, o1) = Classify(Vector256.LoadUnsafe(ref block, 32));
-        ulong b = b0 | ((ulong)b1 << 32), olu = olu0 | ((ulong)olu1 << 32), ol = ol0 | ((ulong)ol1 << 32), o = o0 | ((ulong)o1 << 32);
-        return (b, olu & ~ol, ol & ~o, o);
+        var c0 = ClassBits(Vector256.LoadUnsafe(ref block), t);
+        var c1 = ClassBits(Vector256.LoadUnsafe(ref block, 32), t);
+        ulong olu = AtLeast(c0, c1, t.FromUpper), ol = AtLeast(c0, c1, t.FromLower), o = AtLeast(c0, c1, t.FromOther);
+        return (AtLeast(c0, c1, t.FromAny), olu & ~ol, ol & ~o, o);
     }
+
+    /// <summary>
+    /// One bit per byte of 64 (<paramref name="low"/> the first 32, <paramref name="high"/> the rest): set
+    /// when the byte's class bit is the threshold's class or a later one — the top bit of a saturating
+    /// add of <paramref name="threshold"/>, since the class bits are ordered (<see cref="ClassBits"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AtLeast(Vector256<byte> low, Vector256<byte> high, Vector256<byte> threshold) =>
+        Avx2.AddSaturate(low, threshold).ExtractMostSignificantBits() | ((ulong)Avx2.AddSaturate(high, threshold).ExtractMostSignificantBits() << 32);
 
     /// <summary>
     /// Each byte's class as one bit (or none), from two 16-entry tables indexed by its high and low
     /// nibble: a class is a union of rectangles (high nibbles × low nibbles), one bit per rectangle,
     /// and a byte is in a rectangle when both its nibbles' entries hold that bit. The bits are ordered
     /// by class — '-' and '_' 0x01-0x02, upper case 0x04-0x08, lower case 0x10-0x20, digits, '+' and
-    /// '/' 0x40-0x80 — so each "this class or a later one" is one threshold, read as the top bit of a
-    /// saturating add: 16 instructions per 32 bytes under native AOT, loads included, where a compare per
-    /// range took 23.
+    /// '/' 0x40-0x80 — so each "this class or a later one" is one threshold (<see cref="AtLeast"/>):
+    /// 14 instructions per 32 bytes with the tables in registers, where a compare per range took 23.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (uint Base64, uint OtherLowerUpper, uint OtherLower, uint Other) Classify(Vector256<byte> v)
+    private static Vector256<byte> ClassBits(Vector256<byte> v, ClassTables t)
     {
-        // The rectangles: '-' 0x2D (0x01), '_' 0x5F (0x02), A-O 0x41-0x4F (0x04), P-Z 0x50-0x5A (0x08),
-        // a-o 0x61-0x6F (0x10), p-z 0x70-0x7A (0x20), 0-9 0x30-0x39 (0x40), '+' 0x2B and '/' 0x2F (0x80).
-        // Both 128-bit lanes hold each table (pshufb looks up within a lane); written here, not kept in
-        // static fields, so that they are constants of the code.
-        var highClasses = Vector256.Create(
-            (byte)0, 0, 0x81, 0x40, 0x04, 0x0A, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0x81, 0x40, 0x04, 0x0A, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0);
-        var lowClasses = Vector256.Create(
-            (byte)0x68, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x3C, 0x94, 0x14, 0x15, 0x14, 0x96,
-            0x68, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x3C, 0x94, 0x14, 0x15, 0x14, 0x96);
         // Low nibble: bytes of 0x80 and more index with their top bit set, which pshufb reads as zero.
-        var low = Avx2.Shuffle(lowClasses, v);
-        var high = Avx2.Shuffle(highClasses, Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F));
-        var bit = low & high;
-        return (
-            Avx2.AddSaturate(bit, Vector256.Create((byte)0x7F)).ExtractMostSignificantBits(),
-            Avx2.AddSaturate(bit, Vector256.Create((byte)0x7C)).ExtractMostSignificantBits(),
-            Avx2.AddSaturate(bit, Vector256.Create((byte)0x70)).ExtractMostSignificantBits(),
-            Avx2.AddSaturate(bit, Vector256.Create((byte)0x40)).ExtractMostSignificantBits());
+        var low = Avx2.Shuffle(t.LowNibble, v);
+        var high = Avx2.Shuffle(t.HighNibble, Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & t.Nibble);
+        return low & high;
+    }
+
+    /// <summary>The tables and thresholds of <see cref="ClassBits"/> and <see cref="AtLeast"/>, as values a loop can keep in registers.</summary>
+    private readonly struct ClassTables
+    {
+        /// <summary>By low nibble, the rectangles holding it.</summary>
+        public Vector256<byte> LowNibble { get; private init; }
+
+        /// <summary>By high nibble, the rectangles holding it.</summary>
+        public Vector256<byte> HighNibble { get; private init; }
+
+        /// <summary>0x0F in every byte.</summary>
+        public Vector256<byte> Nibble { get; private init; }
+
+        /// <summary>The thresholds: any class (base64), upper case on, lower case on, digits, '+' and '/'.</summary>
+        public Vector256<byte> FromAny { get; private init; }
+
+        /// <inheritdoc cref="FromAny"/>
+        public Vector256<byte> FromUpper { get; private init; }
+
+        /// <inheritdoc cref="FromAny"/>
+        public Vector256<byte> FromLower { get; private init; }
+
+        /// <inheritdoc cref="FromAny"/>
+        public Vector256<byte> FromOther { get; private init; }
+
+        /// <summary>The tables.</summary>
+        public static ClassTables Create() => new()
+        {
+            // The rectangles: '-' 0x2D (0x01), '_' 0x5F (0x02), A-O 0x41-0x4F (0x04), P-Z 0x50-0x5A (0x08),
+            // a-o 0x61-0x6F (0x10), p-z 0x70-0x7A (0x20), 0-9 0x30-0x39 (0x40), '+' 0x2B and '/' 0x2F
+            // (0x80). Both 128-bit lanes hold each table (pshufb looks up within a lane).
+            HighNibble = Vector256.Create(
+                (byte)0, 0, 0x81, 0x40, 0x04, 0x0A, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0x81, 0x40, 0x04, 0x0A, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0),
+            LowNibble = Vector256.Create(
+                (byte)0x68, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x3C, 0x94, 0x14, 0x15, 0x14, 0x96,
+                0x68, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x7C, 0x3C, 0x94, 0x14, 0x15, 0x14, 0x96),
+            Nibble = Vector256.Create((byte)0x0F),
+            FromAny = Vector256.Create((byte)0x7F),
+            FromUpper = Vector256.Create((byte)0x7C),
+            FromLower = Vector256.Create((byte)0x70),
+            FromOther = Vector256.Create((byte)0x40),
+        };
     }
 
     private static bool IsUpper(byte c) => c is >= (byte)'A' and <= (byte)'Z';
@@ -533,6 +643,7 @@ public static class EncodedText
         }
         return -1;
     }
+
 
     /// <summary>
     /// Whether <paramref name="rest"/> starts with an escape that decodes to a printable ASCII character.
