@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Text;
 using SecretHook.Cli.GitIntegration;
 using SecretHook.Cli.Infrastructure;
@@ -10,6 +11,7 @@ namespace SecretHook.Cli.Tests.GitIntegration;
 /// A git command started early (the commit hook starts its diff before building its settings) is the
 /// one the matching read uses, is never used for another command, and is killed when not used.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class GitEarlyStartTests
 {
     private static CliEnvironment Env(GitTestRepo repo) =>
@@ -70,6 +72,34 @@ public sealed class GitEarlyStartTests
         Assert.Contains("index against HEAD", help.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, scan.ExitCode);
         Assert.Contains("git is not installed", scan.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_staged_scan_starts_git_once_and_reads_the_diff_started_before_parsing()
+    {
+        // One git process per hook run (each costs it ~1.5 ms): the diff started before the command
+        // line was parsed is the one the scan reads. A script first on PATH logs each start of git
+        // and runs the real one.
+        using var repo = new GitTestRepo();
+        repo.Write("a.txt", "one\n");
+        repo.CommitAll("base");
+        repo.Write("a.txt", "one\ntwo\n");
+        repo.Git("add", "-A");
+        using var bin = new TempDir();
+        string realGit = GitRunner.Executable(Environment.GetEnvironmentVariable)!;
+        string log = Path.Combine(bin.Path, "starts.log");
+        string wrapper = bin.Write("git", $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\nexec '{realGit}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var result = repo.Secrethook(["staged"], variables: new Dictionary<string, string>
+        {
+            ["PATH"] = $"{bin.Path}:{Environment.GetEnvironmentVariable("PATH")}",
+        });
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("1 file scanned", result.Stderr, StringComparison.Ordinal);
+        var start = Assert.Single(File.ReadAllLines(log));
+        Assert.Contains("diff --cached", start, StringComparison.Ordinal);
     }
 
     [Fact]
