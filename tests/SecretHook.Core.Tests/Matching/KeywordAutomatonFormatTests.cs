@@ -145,6 +145,16 @@ public sealed class KeywordAutomatonFormatTests
         return arrays;
     }
 
+    /// <summary>The built-in pack's automaton as the executable ships it, and its keywords.</summary>
+    private static byte[] BuiltInForm(out List<byte[]> keywords)
+    {
+        var computed = new Detector(BuiltInRules.Load()).Automaton;
+        keywords = Keywords(computed);
+        using var stream = new MemoryStream();
+        computed.Write(stream);
+        return stream.ToArray();
+    }
+
     private static int Get(byte[] bytes, (int Count, int Data) array, int i) => BitConverter.ToInt32(bytes, array.Data + (4 * i));
 
     private static void Set(byte[] bytes, (int Count, int Data) array, int i, int value) => BitConverter.GetBytes(value).CopyTo(bytes, array.Data + (4 * i));
@@ -166,11 +176,7 @@ public sealed class KeywordAutomatonFormatTests
     {
         // The searches read these tables without bounds checks (and the slot search probes until an
         // empty slot): damage must be an InvalidDataException when the form is read, nothing later.
-        var computed = new Detector(BuiltInRules.Load()).Automaton;
-        var keywords = Keywords(computed);
-        using var stream = new MemoryStream();
-        computed.Write(stream);
-        byte[] bytes = stream.ToArray();
+        byte[] bytes = BuiltInForm(out var keywords);
         var arrays = Arrays(bytes, out int classOf);
         var slotCode = arrays["slotCode"];
         int used = Enumerable.Range(0, slotCode.Count).First(s => Get(bytes, slotCode, s) != 0);
@@ -227,11 +233,7 @@ public sealed class KeywordAutomatonFormatTests
     public void A_damaged_prebuilt_dfa_table_is_refused_when_first_read(bool insideTheTable)
     {
         // The DFA table is read on first use (searches on hardware without AVX2): checked then.
-        var computed = new Detector(BuiltInRules.Load()).Automaton;
-        var keywords = Keywords(computed);
-        using var stream = new MemoryStream();
-        computed.Write(stream);
-        byte[] bytes = stream.ToArray();
+        byte[] bytes = BuiltInForm(out var keywords);
         var table = Arrays(bytes, out int classOf)["table"];
         int classCount = BitConverter.ToInt32(bytes, classOf - 12);
         Assert.True(classCount > 1);
