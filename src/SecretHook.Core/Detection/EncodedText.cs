@@ -54,11 +54,43 @@ public static class EncodedText
     /// decoding, <see cref="BufferLength"/> bytes, and reused by the caller for the next chunk), so a
     /// scan allocates nothing for decoding once its buffer exists.
     /// </summary>
-    public static void Find(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer)
+    public static void Find(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer) =>
+        Find(data, output, ref buffer, markEscapes: true);
+
+    /// <summary>
+    /// <see cref="Find(ReadOnlySpan{byte}, List{EncodedSpan}, ref byte[])"/>; with <paramref name="markEscapes"/>,
+    /// the base64 pass also marks the 64-byte blocks holding a byte that may start an escape, and the
+    /// escape search looks only in those (without, it searches the whole chunk again: the reference
+    /// the tests hold the marked search to).
+    /// </summary>
+    internal static void Find(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, bool markEscapes)
     {
         int used = 0;
-        FindBase64(data, output, ref buffer, ref used);
-        FindEscapedLines(data, output, ref buffer, ref used);
+        if (!markEscapes)
+        {
+            FindBase64(data, output, ref buffer, ref used, default);
+            FindEscapedLines(data, output, ref buffer, ref used, default);
+            return;
+        }
+        // One bit per 64-byte block: a bitmap word covers 4 KiB; up to 128 KiB on the stack.
+        int words = (data.Length + 4095) >> 12;
+        ulong[]? rented = null;
+        Span<ulong> escapeBlocks = words <= 32 ? stackalloc ulong[32] : (rented = ArrayPool<ulong>.Shared.Rent(words));
+        escapeBlocks = escapeBlocks[..words];
+        escapeBlocks.Clear();
+        try
+        {
+            bool classified = FindBase64(data, output, ref buffer, ref used, escapeBlocks);
+            // When the decoding budget ran out first, the escape search has nothing left to decode.
+            FindEscapedLines(data, output, ref buffer, ref used, classified ? escapeBlocks : default);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -66,15 +98,24 @@ public static class EncodedText
     /// padding), each decoded and kept when it looks like encoded text. <see cref="Base64Runs"/> finds
     /// them 64 bytes at a time, so source code costs a few vector instructions and a few bit operations
     /// per 64 bytes, however many long identifiers (one run of 20 or more every ~160 bytes of kernel C)
-    /// it holds.
+    /// it holds. With <paramref name="escapeBlocks"/> (not empty), the blocks that may hold an escape are
+    /// marked in it as they are classified; returns whether every block was (the budget did not run out).
     /// </summary>
-    private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used)
+    private static bool FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used, Span<ulong> escapeBlocks)
     {
         // Only runs with both letter cases and a digit or symbol, which base64 of text has and
         // identifiers (snake_case, CamelCase words) mostly do not: the look test.
-        var runs = new Base64Runs(data, encodedOnly: true);
-        while (used < MaxDecodedBytesPerChunk && runs.MoveNext())
+        var runs = new Base64Runs(data, encodedOnly: true, escapeBlocks: escapeBlocks);
+        while (true)
         {
+            if (used >= MaxDecodedBytesPerChunk)
+            {
+                return false;
+            }
+            if (!runs.MoveNext())
+            {
+                return true;
+            }
             var (start, end) = runs.Current;
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
             for (int p = 0; p < 2 && end < data.Length && data[end] == '='; p++)
@@ -115,6 +156,7 @@ public static class EncodedText
         private readonly ReadOnlySpan<byte> _data;
         private readonly bool _encodedOnly;
         private readonly bool _vectorised;
+        private readonly Span<ulong> _escapeBlocks; // empty, or one bit per 64-byte block: may hold an escape
         private int _next;                 // the next block to classify
         private int _base;                 // the block that _ends and _notBase64 describe
         private ulong _ends;               // in that block, the bit just past each marked run not yet returned
@@ -126,13 +168,21 @@ public static class EncodedText
         /// <summary>
         /// Runs of <paramref name="data"/>, from its start; with <paramref name="encodedOnly"/>, only those
         /// that look encoded. <paramref name="vectorised"/> false classifies byte by byte, as on hardware
-        /// without AVX2 (tests).
+        /// without AVX2 (tests). <paramref name="escapeBlocks"/>, when not empty (and only with
+        /// <paramref name="encodedOnly"/>), gets bit <c>k % 64</c> of word <c>k / 64</c> set for each
+        /// 64-byte block <c>k</c> classified that holds a <c>%</c>, <c>\</c> or <c>&amp;</c>, the bytes an
+        /// escape starts with (<see cref="NextEscape(ReadOnlySpan{byte}, int, bool)"/>); it needs a word per 4 KiB.
         /// </summary>
-        public Base64Runs(ReadOnlySpan<byte> data, bool encodedOnly = false, bool vectorised = true)
+        public Base64Runs(ReadOnlySpan<byte> data, bool encodedOnly = false, bool vectorised = true, Span<ulong> escapeBlocks = default)
         {
+            if (!escapeBlocks.IsEmpty && (!encodedOnly || escapeBlocks.Length < (data.Length + 4095) >> 12))
+            {
+                throw new ArgumentException("The escape bitmap needs encodedOnly and a word per 4 KiB of data.", nameof(escapeBlocks));
+            }
             _data = data;
             _encodedOnly = encodedOnly;
             _vectorised = vectorised && Avx2.IsSupported;
+            _escapeBlocks = escapeBlocks;
         }
 
         /// <summary>The run found by the last <see cref="MoveNext"/>: its start and the offset just past it.</summary>
@@ -213,15 +263,23 @@ public static class EncodedText
                 if (TClassifier.Vectors && Avx2.IsSupported && i + 64 <= data.Length)
                 {
                     var tables = ClassTables.Create();
-                    i = _encodedOnly
-                        ? WholeBlocks<LookingEncoded>(data, i, tables, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore)
-                        : WholeBlocks<AllRuns>(data, i, tables, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore);
+                    ref ulong escapes = ref MemoryMarshal.GetReference(_escapeBlocks);
+                    i = !_encodedOnly
+                        ? WholeBlocks<AllRuns>(data, i, tables, ref escapes, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore)
+                        : _escapeBlocks.IsEmpty
+                        ? WholeBlocks<LookingEncoded>(data, i, tables, ref escapes, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore)
+                        : WholeBlocks<LookingEncodedMarkingEscapes>(data, i, tables, ref escapes, ref cu, ref cl, ref co, ref start, out ends, out notBase64, out startBefore);
                 }
                 else
                 {
                     // The last block when it is short, or every block byte by byte. Bits past the end
                     // of the data are clear, so only a whole block can carry out.
-                    var (b, u, l, o) = ClassifyTail(data[i..], TClassifier.Vectors);
+                    var block = data[i..Math.Min(i + 64, data.Length)];
+                    var (b, u, l, o) = ClassifyTail(block, TClassifier.Vectors);
+                    if (!_escapeBlocks.IsEmpty && block.ContainsAny(EscapeStarts))
+                    {
+                        _escapeBlocks[i >> 12] |= 1UL << (i >> 6);
+                    }
                     startBefore = start;
                     ends = Step(b, u, l, o, _encodedOnly, ref cu, ref cl, ref co, ref start, i);
                     notBase64 = ~b;
@@ -246,12 +304,14 @@ public static class EncodedText
         /// until one marks a run's end (its marks in <paramref name="ends"/>, with what <see cref="MoveNext"/>
         /// needs to find the runs' starts) or no whole block is left (<paramref name="ends"/> 0); returns
         /// the offset past the last block classified. Its own method, without calls, and the tables
-        /// passed in rather than written as constants: so its carries and all seven tables stay in
+        /// passed in rather than written as constants: so its carries and all the tables stay in
         /// registers (in the caller, which calls out for short blocks, the carries were kept on the stack
-        /// and each table was loaded again for every block).
+        /// and each table was loaded again for every block). With <see cref="IMode.MarksEscapes"/>, each
+        /// block's bit in the bitmap at <paramref name="escapes"/> is set when the block holds a byte an
+        /// escape starts with: the escape search then reads only those blocks, not the whole chunk again.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static int WholeBlocks<TMode>(ReadOnlySpan<byte> data, int i, in ClassTables tables, ref ulong carryU, ref ulong carryL, ref ulong carryO,
+        private static int WholeBlocks<TMode>(ReadOnlySpan<byte> data, int i, in ClassTables tables, ref ulong escapes, ref ulong carryU, ref ulong carryL, ref ulong carryO,
             ref int runStart, out ulong ends, out ulong notBase64, out int startBefore)
             where TMode : struct, IMode
         {
@@ -262,7 +322,15 @@ public static class EncodedText
             ulong marked = 0, b = 0;
             while (i <= last)
             {
-                (b, ulong u, ulong l, ulong o) = Classify(ref Unsafe.Add(ref origin, (nint)(uint)i), t);
+                var low = Vector256.LoadUnsafe(ref origin, (nuint)(uint)i);
+                var high = Vector256.LoadUnsafe(ref origin, (nuint)(uint)i + 32);
+                (b, ulong u, ulong l, ulong o) = Classify(low, high, t);
+                if (TMode.MarksEscapes)
+                {
+                    // Blocks are 64-byte aligned (i is a multiple of 64): block i / 64, bit (i / 64) % 64 of word i / 4096.
+                    ulong holds = (EscapeStartBytes(low, t.EscapeStarts) | EscapeStartBytes(high, t.EscapeStarts)) == Vector256<byte>.Zero ? 0UL : 1UL;
+                    Unsafe.Add(ref escapes, (nint)((uint)i >> 12)) |= holds << (i >> 6);
+                }
                 before = start;
                 marked = Step(b, u, l, o, TMode.EncodedOnly, ref cu, ref cl, ref co, ref start, i);
                 i += 64;
@@ -301,16 +369,30 @@ public static class EncodedText
         {
             /// <summary>Only the runs that look encoded (the look test), not every run.</summary>
             static abstract bool EncodedOnly { get; }
+
+            /// <summary>Also marks the blocks that may hold an escape.</summary>
+            static abstract bool MarksEscapes { get; }
         }
 
         private struct LookingEncoded : IMode
         {
             public static bool EncodedOnly => true;
+
+            public static bool MarksEscapes => false;
+        }
+
+        private struct LookingEncodedMarkingEscapes : IMode
+        {
+            public static bool EncodedOnly => true;
+
+            public static bool MarksEscapes => true;
         }
 
         private struct AllRuns : IMode
         {
             public static bool EncodedOnly => false;
+
+            public static bool MarksEscapes => false;
         }
 
         /// <summary>
@@ -344,7 +426,8 @@ public static class EncodedText
             Span<byte> padded = stackalloc byte[64];
             padded.Clear();
             block.CopyTo(padded);
-            return Classify(ref MemoryMarshal.GetReference(padded), ClassTables.Create());
+            ref byte at = ref MemoryMarshal.GetReference(padded);
+            return Classify(Vector256.LoadUnsafe(ref at), Vector256.LoadUnsafe(ref at, 32), ClassTables.Create());
         }
         ulong upper = 0, lower = 0, other = 0, symbol = 0;
         for (int j = 0; j < block.Length; j++)
@@ -359,14 +442,14 @@ public static class EncodedText
     }
 
     /// <summary>
-    /// The four masks of <see cref="ClassifyTail"/> for the 64 bytes at <paramref name="block"/>, by
+    /// The four masks of <see cref="ClassifyTail"/> for 64 bytes (<paramref name="low"/> the first 32), by
     /// vectors: each byte's class bit (<see cref="ClassBits"/>), then one threshold per mask.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(ref byte block, ClassTables t)
+    private static (ulong Base64, ulong Upper, ulong Lower, ulong Other) Classify(Vector256<byte> low, Vector256<byte> high, ClassTables t)
     {
-        var c0 = ClassBits(Vector256.LoadUnsafe(ref block), t);
-        var c1 = ClassBits(Vector256.LoadUnsafe(ref block, 32), t);
+        var c0 = ClassBits(low, t);
+        var c1 = ClassBits(high, t);
         ulong olu = AtLeast(c0, c1, t.FromUpper), ol = AtLeast(c0, c1, t.FromLower), o = AtLeast(c0, c1, t.FromOther);
         return (AtLeast(c0, c1, t.FromAny), olu & ~ol, ol & ~o, o);
     }
@@ -421,6 +504,9 @@ public static class EncodedText
         /// <inheritdoc cref="FromAny"/>
         public Vector256<byte> FromOther { get; private init; }
 
+        /// <summary>The table of <see cref="EscapeStartBytes"/>.</summary>
+        public Vector256<byte> EscapeStarts { get; private init; }
+
         /// <summary>The tables.</summary>
         public static ClassTables Create() => new()
         {
@@ -438,6 +524,7 @@ public static class EncodedText
             FromUpper = Vector256.Create((byte)0x7C),
             FromLower = Vector256.Create((byte)0x70),
             FromOther = Vector256.Create((byte)0x40),
+            EscapeStarts = EscapeStartTable(),
         };
     }
 
@@ -553,14 +640,16 @@ public static class EncodedText
     /// Lines holding <c>%XX</c>, <c>\uXXXX</c>, <c>\xXX</c> or <c>&amp;#…;</c>, decoded whole. Each
     /// <c>%</c>, <c>\</c> or <c>&amp;</c> is checked where it stands (<see cref="IsEscapeAt"/>) before its
     /// line is looked for, so the many in C and shell that escape nothing (<c>printf("%s\n")</c>,
-    /// <c>a &amp;&amp; b</c>) cost a vector search and a few byte comparisons each.
+    /// <c>a &amp;&amp; b</c>) cost a vector search and a few byte comparisons each. With
+    /// <paramref name="escapeBlocks"/> (the base64 pass's marks, <see cref="Base64Runs"/>), only the marked
+    /// 64-byte blocks are searched: in source code, about one in ten.
     /// </summary>
-    private static void FindEscapedLines(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used)
+    private static void FindEscapedLines(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used, ReadOnlySpan<ulong> escapeBlocks)
     {
         int i = 0;
         while (i < data.Length && used < MaxDecodedBytesPerChunk)
         {
-            int at = NextEscape(data, i);
+            int at = escapeBlocks.IsEmpty ? NextEscape(data, i) : NextMarkedEscape(data, i, escapeBlocks);
             if (at < 0)
             {
                 return;
@@ -592,31 +681,81 @@ public static class EncodedText
     /// looked at only in the 32-byte blocks that hold a first one. <paramref name="vectorised"/> false
     /// searches byte by byte, as on hardware without AVX2 (tests).
     /// </summary>
-    internal static int NextEscape(ReadOnlySpan<byte> data, int from, bool vectorised = true)
+    internal static int NextEscape(ReadOnlySpan<byte> data, int from, bool vectorised = true) => NextEscape(data, from, data.Length, vectorised);
+
+    /// <summary>
+    /// <see cref="NextEscape(ReadOnlySpan{byte}, int, bool)"/> in the 64-byte blocks marked in
+    /// <paramref name="escapeBlocks"/> (bit <c>k % 64</c> of word <c>k / 64</c> for block <c>k</c>), which
+    /// must include every block holding a <c>%</c>, <c>\</c> or <c>&amp;</c>: the same answer, without
+    /// reading the others.
+    /// </summary>
+    internal static int NextMarkedEscape(ReadOnlySpan<byte> data, int from, ReadOnlySpan<ulong> escapeBlocks, bool vectorised = true)
+    {
+        int block = from >> 6;
+        while (true)
+        {
+            int word = block >> 6;
+            if (word >= escapeBlocks.Length)
+            {
+                return -1;
+            }
+            ulong marks = escapeBlocks[word] & (ulong.MaxValue << block);
+            if (marks == 0)
+            {
+                block = (word + 1) << 6;
+                continue;
+            }
+            block = (word << 6) + BitOperations.TrailingZeroCount(marks);
+            int blockStart = block << 6;
+            if (blockStart >= data.Length)
+            {
+                return -1;
+            }
+            if (vectorised && Avx2.IsSupported && blockStart + 65 <= data.Length)
+            {
+                // The block holds a first byte: both halves' pairs at once, no test of the first bytes alone.
+                ref byte origin = ref MemoryMarshal.GetReference(data);
+                ulong pairs = EscapePairs(Vector256.LoadUnsafe(ref origin, (nuint)blockStart), Vector256.LoadUnsafe(ref origin, (nuint)blockStart + 1)).ExtractMostSignificantBits()
+                    | ((ulong)EscapePairs(Vector256.LoadUnsafe(ref origin, (nuint)blockStart + 32), Vector256.LoadUnsafe(ref origin, (nuint)blockStart + 33)).ExtractMostSignificantBits() << 32);
+                // Only from 'from' on (a shift of 0 when the block starts after it).
+                for (pairs &= ulong.MaxValue << Math.Max(0, from - blockStart); pairs != 0; pairs &= pairs - 1)
+                {
+                    int candidate = blockStart + BitOperations.TrailingZeroCount(pairs);
+                    if (IsEscapeAt(data[candidate..]))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+            else
+            {
+                int at = NextEscape(data, Math.Max(from, blockStart), Math.Min(data.Length, blockStart + 64), vectorised);
+                if (at >= 0)
+                {
+                    return at;
+                }
+            }
+            block++;
+        }
+    }
+
+    /// <summary>The first escape at or after <paramref name="from"/> and before <paramref name="limit"/>, or -1 (the bytes after <paramref name="limit"/> may complete it).</summary>
+    private static int NextEscape(ReadOnlySpan<byte> data, int from, int limit, bool vectorised)
     {
         int i = from;
         if (Avx2.IsSupported && vectorised)
         {
-            // One table lookup by low nibble finds all three first bytes: '%' 0x25, '&' 0x26 and '\\' 0x5C
-            // are the entries at 5, 6 and 12, and a byte equals its entry only if it is one of them (the
-            // other entries have the top bit set, and bytes with it set look up zero).
-            var starts = Vector256.Create(
-                (byte)0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80,
-                0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80);
+            var starts = EscapeStartTable();
             ref byte origin = ref MemoryMarshal.GetReference(data);
-            for (; i + 33 <= data.Length; i += 32)
+            for (; i + 32 <= limit && i + 33 <= data.Length; i += 32)
             {
                 var v = Vector256.LoadUnsafe(ref origin, (nuint)i);
                 // 94 % of the kernel tree's 32-byte blocks hold none of the three: no second load.
-                if (Vector256.Equals(Avx2.Shuffle(starts, v), v) == Vector256<byte>.Zero)
+                if (EscapeStartBytes(v, starts) == Vector256<byte>.Zero)
                 {
                     continue;
                 }
-                var w = Vector256.LoadUnsafe(ref origin, (nuint)i + 1);
-                var hit = (Vector256.Equals(v, Vector256.Create((byte)'%')) & Vector256.LessThan(w - Vector256.Create((byte)'2'), Vector256.Create((byte)6)))
-                    | (Vector256.Equals(v, Vector256.Create((byte)'\\')) & (Vector256.Equals(w, Vector256.Create((byte)'x')) | Vector256.Equals(w, Vector256.Create((byte)'u'))))
-                    | (Vector256.Equals(v, Vector256.Create((byte)'&')) & Vector256.Equals(w, Vector256.Create((byte)'#')));
-                for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                for (uint bits = EscapePairs(v, Vector256.LoadUnsafe(ref origin, (nuint)i + 1)).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
                 {
                     int at = i + BitOperations.TrailingZeroCount(bits);
                     if (IsEscapeAt(data[at..]))
@@ -627,9 +766,9 @@ public static class EncodedText
             }
         }
         // The tail (and hardware without vectors): each candidate byte where it stands.
-        while (i < data.Length)
+        while (i < limit)
         {
-            int at = data[i..].IndexOfAny(EscapeStarts);
+            int at = data[i..limit].IndexOfAny(EscapeStarts);
             if (at < 0)
             {
                 return -1;
@@ -644,6 +783,34 @@ public static class EncodedText
         return -1;
     }
 
+
+    /// <summary>
+    /// The bytes of <paramref name="v"/> that may start an escape (<c>%</c>, <c>&amp;</c>, <c>\</c>) as all
+    /// ones, the others zero, by one table lookup (<paramref name="table"/>, <see cref="EscapeStartTable"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> EscapeStartBytes(Vector256<byte> v, Vector256<byte> table) => Vector256.Equals(Avx2.Shuffle(table, v), v);
+
+    /// <summary>
+    /// The bytes of <paramref name="v"/> that start an escape's first two bytes (<c>%</c> then <c>2</c>-<c>7</c>,
+    /// <c>\</c> then <c>x</c> or <c>u</c>, <c>&amp;</c> then <c>#</c>) as all ones, <paramref name="next"/>
+    /// being the 32 bytes one further on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> EscapePairs(Vector256<byte> v, Vector256<byte> next) =>
+        (Vector256.Equals(v, Vector256.Create((byte)'%')) & Vector256.LessThan(next - Vector256.Create((byte)'2'), Vector256.Create((byte)6)))
+        | (Vector256.Equals(v, Vector256.Create((byte)'\\')) & (Vector256.Equals(next, Vector256.Create((byte)'x')) | Vector256.Equals(next, Vector256.Create((byte)'u'))))
+        | (Vector256.Equals(v, Vector256.Create((byte)'&')) & Vector256.Equals(next, Vector256.Create((byte)'#')));
+
+    /// <summary>
+    /// The table of <see cref="EscapeStartBytes"/>, indexed by low nibble: '%' 0x25, '&amp;' 0x26 and '\'
+    /// 0x5C are the entries at 5, 6 and 12, and a byte equals its entry only if it is one of them (the
+    /// other entries have the top bit set, and bytes with it set look up zero).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> EscapeStartTable() => Vector256.Create(
+        (byte)0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80,
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x25, 0x26, 0x80, 0x80, 0x80, 0x80, 0x80, 0x5C, 0x80, 0x80, 0x80);
 
     /// <summary>
     /// Whether <paramref name="rest"/> starts with an escape that decodes to a printable ASCII character.

@@ -329,6 +329,118 @@ public sealed class EncodedTextTests
         Assert.Equal(3 * 4, hits);
     }
 
+    /// <summary>
+    /// Text of escapes, near-escapes, base64 of text, identifiers, newlines and long plain stretches, so
+    /// that escapes and their first bytes fall at every offset of the 64-byte blocks and across them.
+    /// </summary>
+    private static byte[] MixedText(Random r, int length)
+    {
+        string[] pieces = ["%2F", "%5f", "%d", "%41", "\\x41", "\\n", "\\u0041", "&&", "&#95;", "&", "%", "\\", "a", " ", "\n", "x = ", "CONFIG_X86_64 "];
+        var text = new StringBuilder();
+        while (text.Length < length)
+        {
+            switch (r.Next(6))
+            {
+                case 0:
+                    text.Append(B64(new string((char)r.Next('a', 'z' + 1), r.Next(15, 60)) + "%5F" + r.Next()));
+                    break;
+                case 1:
+                    text.Append('a', r.Next(30, 300));
+                    break;
+                default:
+                    text.Append(pieces[r.Next(pieces.Length)]);
+                    break;
+            }
+        }
+        return Encoding.ASCII.GetBytes(text.ToString()[..length]);
+    }
+
+    /// <summary>Bit k % 64 of word k / 64 for each 64-byte block k that holds a '%', '\\' or '&amp;'.</summary>
+    private static ulong[] ReferenceEscapeBlocks(byte[] data)
+    {
+        var words = new ulong[(data.Length + 4095) / 4096];
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (data[i] is (byte)'%' or (byte)'\\' or (byte)'&')
+            {
+                words[i / 4096] |= 1UL << (i / 64 % 64);
+            }
+        }
+        return words;
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    public void The_base64_pass_marks_exactly_the_blocks_that_hold_an_escape_start(int seed, bool vectorised)
+    {
+        var r = new Random(seed);
+        int marked = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            var data = MixedText(r, round % 20 == 0 ? r.Next(4096, 20000) : r.Next(1, 700));
+            var expected = ReferenceEscapeBlocks(data);
+            var found = new ulong[expected.Length];
+            var runs = new EncodedText.Base64Runs(data, encodedOnly: true, vectorised: vectorised, escapeBlocks: found);
+            while (runs.MoveNext())
+            {
+            }
+            Assert.Equal(expected, found);
+            marked += expected.Sum(w => System.Numerics.BitOperations.PopCount(w));
+        }
+        Assert.True(marked > 500, $"{marked} blocks marked");
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void The_search_of_marked_blocks_finds_what_the_whole_search_finds(int seed, bool vectorised)
+    {
+        var r = new Random(seed);
+        int hits = 0;
+        for (int round = 0; round < 150; round++)
+        {
+            var data = MixedText(r, round % 15 == 0 ? r.Next(4096, 9000) : r.Next(1, 400));
+            var blocks = ReferenceEscapeBlocks(data);
+            for (int from = 0; from <= data.Length; from++)
+            {
+                int expected = ReferenceEscape(data, from);
+                Assert.Equal(expected, EncodedText.NextMarkedEscape(data, from, blocks, vectorised));
+                hits += expected == from ? 1 : 0;
+            }
+        }
+        Assert.True(hits > 300, $"{hits} escapes");
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Marking_escapes_in_the_base64_pass_finds_the_same_spans(int seed)
+    {
+        // Chunks on the stack's bitmap and on a pooled one (over 128 KiB), and some whose decoding
+        // budget runs out before their end: the spans and what they decode to are those of two whole passes.
+        var r = new Random(seed);
+        int spans = 0;
+        for (int round = 0; round < 60; round++)
+        {
+            int length = round % 10 == 0 ? r.Next(128 * 1024, 600 * 1024) : r.Next(1, 5000);
+            var data = MixedText(r, length);
+            var fused = new List<EncodedSpan>();
+            var reference = new List<EncodedSpan>();
+            byte[]? fusedBuffer = null, referenceBuffer = null;
+            EncodedText.Find(data, fused, ref fusedBuffer, markEscapes: true);
+            EncodedText.Find(data, reference, ref referenceBuffer, markEscapes: false);
+            Assert.Equal(reference.Select(s => (s.Start, s.End, s.Kind)), fused.Select(s => (s.Start, s.End, s.Kind)));
+            for (int k = 0; k < reference.Count; k++)
+            {
+                Assert.True(reference[k].Decoded.Span.SequenceEqual(fused[k].Decoded.Span));
+            }
+            spans += reference.Count(s => s.Kind != "base64");
+        }
+        Assert.True(spans > 1000, $"{spans} escaped lines");
+    }
+
     /// <summary>The first escape at or after <paramref name="from"/>, from the decoding rules alone.</summary>
     private static int ReferenceEscape(byte[] data, int from)
     {
