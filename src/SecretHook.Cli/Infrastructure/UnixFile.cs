@@ -195,7 +195,8 @@ public static partial class UnixFile
         try
         {
             Span<byte> stat = stackalloc byte[256];
-            if (StatX(fd, "", AtEmptyPath, StatxType | StatxSize, ref MemoryMarshal.GetReference(stat)) != 0)
+            // The empty path as a NUL byte of its own: marshalling "" for each file was a string conversion per file.
+            if (StatXAt(fd, ref MemoryMarshal.GetReference("\0"u8), AtEmptyPath, StatxType | StatxSize, ref MemoryMarshal.GetReference(stat)) != 0)
             {
                 error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
                 return FileRead.Failed;
@@ -460,6 +461,9 @@ public static partial class UnixFile
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatX(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static partial int StatXAt(int dirfd, ref byte path, int flags, uint mask, ref byte buffer);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenFile(string path, int flags);
