@@ -227,6 +227,33 @@ public sealed class EncodedTextTests
         Assert.True(kept > 300 && dropped > 300, $"{kept} kept, {dropped} dropped");
     }
 
+    [Fact]
+    public void Every_byte_value_counts_as_text_or_not_as_the_decoder_says()
+    {
+        // Two copies of one byte among 18 decoded bytes: kept exactly when the byte is printable
+        // ASCII, tab, LF or CR. At the front the first six bytes settle it; further on, the whole.
+        int kept = 0;
+        for (int b = 0; b < 256; b++)
+        {
+            foreach (var (first, second) in new[] { (0, 1), (9, 15) })
+            {
+                var bytes = Encoding.ASCII.GetBytes("Qx7mK2pLr9sT4vWz8Y");
+                bytes[first] = bytes[second] = (byte)b;
+                string run = Convert.ToBase64String(bytes);
+                if (!ReferenceLooksEncoded(Encoding.ASCII.GetBytes(run)))
+                {
+                    continue;
+                }
+                var spans = new List<EncodedSpan>();
+                EncodedText.Find(Encoding.ASCII.GetBytes($"v = {run} ;"), spans);
+                bool text = b is >= 0x20 and < 0x7F or '\t' or '\n' or '\r';
+                Assert.True(text == spans.Exists(x => x.Kind == "base64"), $"byte 0x{b:X2} at {first} and {second}");
+                kept += text ? 1 : 0;
+            }
+        }
+        Assert.True(kept > 150, $"{kept} kept");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
