@@ -427,7 +427,7 @@ public static class EncodedText
             padded.Clear();
             block.CopyTo(padded);
             ref byte at = ref MemoryMarshal.GetReference(padded);
-            return Classify(Vector256.LoadUnsafe(ref at), Vector256.LoadUnsafe(ref at, 32), ClassTables.Create());
+            return Classify(Vector256.LoadUnsafe(ref at), Vector256.LoadUnsafe(ref at, 32), ClassTables.Instance);
         }
         ulong upper = 0, lower = 0, other = 0, symbol = 0;
         for (int j = 0; j < block.Length; j++)

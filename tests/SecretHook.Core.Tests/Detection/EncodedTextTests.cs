@@ -445,14 +445,27 @@ public sealed class EncodedTextTests
     [InlineData(6)]
     public void Marking_escapes_in_the_base64_pass_finds_the_same_spans(int seed)
     {
-        // Chunks on the stack's bitmap and on a pooled one (over 128 KiB), and some whose decoding
-        // budget runs out before their end: the spans and what they decode to are those of two whole passes.
+        // Chunks on the stack's bitmap and on a pooled one (over 128 KiB), and chunks whose decoding
+        // budget runs out in the base64 pass (400 lines of base64 of text, then escapes): the spans and
+        // what they decode to are those of two whole passes.
         var r = new Random(seed);
-        int spans = 0;
+        int spans = 0, base64 = 0, exhausted = 0;
         for (int round = 0; round < 60; round++)
         {
-            int length = round % 10 == 0 ? r.Next(128 * 1024, 600 * 1024) : r.Next(1, 5000);
-            var data = MixedText(r, length);
+            byte[] data;
+            if (round % 10 == 5)
+            {
+                var text = new StringBuilder();
+                for (int line = 0; line < 400; line++)
+                {
+                    text.Append("v = ").Append(B64(new string([.. Enumerable.Range(0, 750).Select(_ => (char)r.Next(0x20, 0x7F))]))).Append('\n');
+                }
+                data = [.. Encoding.ASCII.GetBytes(text.ToString()), .. MixedText(r, 20000)];
+            }
+            else
+            {
+                data = MixedText(r, round % 10 == 0 ? r.Next(128 * 1024, 600 * 1024) : r.Next(1, 5000));
+            }
             var fused = new List<EncodedSpan>();
             var reference = new List<EncodedSpan>();
             byte[]? fusedBuffer = null, referenceBuffer = null;
@@ -464,8 +477,10 @@ public sealed class EncodedTextTests
                 Assert.True(reference[k].Decoded.Span.SequenceEqual(fused[k].Decoded.Span));
             }
             spans += reference.Count(s => s.Kind != "base64");
+            base64 += reference.Count(s => s.Kind == "base64");
+            exhausted += reference.Sum(s => s.Decoded.Length) >= EncodedText.MaxDecodedBytesPerChunk ? 1 : 0;
         }
-        Assert.True(spans > 1000, $"{spans} escaped lines");
+        Assert.True(spans > 1000 && base64 > 1000 && exhausted >= 6, $"{spans} escaped lines, {base64} base64 runs, {exhausted} chunks out of budget");
     }
 
     /// <summary>The first escape at or after <paramref name="from"/>, from the decoding rules alone.</summary>
