@@ -80,9 +80,10 @@ public static class EncodedText
         escapeBlocks.Clear();
         try
         {
-            bool classified = FindBase64(data, output, ref buffer, ref used, escapeBlocks);
-            // When the decoding budget ran out first, the escape search has nothing left to decode.
-            FindEscapedLines(data, output, ref buffer, ref used, classified ? escapeBlocks : default);
+            FindBase64(data, output, ref buffer, ref used, escapeBlocks);
+            // The marks are complete: the base64 pass stops early only when the decoding budget has run
+            // out, and then the escape search decodes nothing either.
+            FindEscapedLines(data, output, ref buffer, ref used, escapeBlocks);
         }
         finally
         {
@@ -99,23 +100,15 @@ public static class EncodedText
     /// them 64 bytes at a time, so source code costs a few vector instructions and a few bit operations
     /// per 64 bytes, however many long identifiers (one run of 20 or more every ~160 bytes of kernel C)
     /// it holds. With <paramref name="escapeBlocks"/> (not empty), the blocks that may hold an escape are
-    /// marked in it as they are classified; returns whether every block was (the budget did not run out).
+    /// marked in it as they are classified.
     /// </summary>
-    private static bool FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used, Span<ulong> escapeBlocks)
+    private static void FindBase64(ReadOnlySpan<byte> data, List<EncodedSpan> output, ref byte[]? buffer, ref int used, Span<ulong> escapeBlocks)
     {
         // Only runs with both letter cases and a digit or symbol, which base64 of text has and
         // identifiers (snake_case, CamelCase words) mostly do not: the look test.
         var runs = new Base64Runs(data, encodedOnly: true, escapeBlocks: escapeBlocks);
-        while (true)
+        while (used < MaxDecodedBytesPerChunk && runs.MoveNext())
         {
-            if (used >= MaxDecodedBytesPerChunk)
-            {
-                return false;
-            }
-            if (!runs.MoveNext())
-            {
-                return true;
-            }
             var (start, end) = runs.Current;
             // Up to two '=' of padding belong to the run; anything after them starts a new one.
             for (int p = 0; p < 2 && end < data.Length && data[end] == '='; p++)
