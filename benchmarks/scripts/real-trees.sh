@@ -13,8 +13,11 @@
 #   npm      node_modules of aws-sdk v2, openai, @anthropic-ai/sdk, @huggingface/{hub,inference,
 #            transformers}, langchain and @langchain/{community,openai}, typescript
 #   dotnet   the .NET SDK folder; nuget: the NuGet package caches (~/.nuget/packages, /opt/nuget/packages)
-#   go, ruby, pascal   Debian's Go sources (golang-src), Ruby's standard library and gems (ruby),
-#            Free Pascal's sources (fpc-source): languages with their own declaration syntax
+#   go, ruby, pascal, rust   Debian's Go sources (golang-src), Ruby's standard library and gems
+#            (ruby), Free Pascal's sources (fpc-source), Rust's library sources (rust-src):
+#            languages with their own declaration syntax
+#   gocode   Go libraries from Debian (aws-sdk-go, golang.org/x/{crypto,net,oauth2}, gokrb5, lib/pq,
+#            go-sql-driver/mysql): SDK examples and crypto test vectors
 # It publishes the native binary, then for every tree prints: size (files, MB of files under 10 MB),
 # findings, findings per MB and per rule, and the findings themselves (redacted) so that each one can
 # be inspected; unless BENCH_TIMING=0 it also times secrethook against reading every file (cat, the
@@ -31,7 +34,8 @@ mkdir -p "$work"
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 python_pkgs=(python3-torch python3-sklearn python3-scipy python3-pandas python3-boto3 python3-django
   python3-twisted python3-tornado python3-paramiko python3-requests-oauthlib python3-jwt python3-future ansible
-  golang-src ruby fpc-source)
+  golang-src ruby fpc-source rust-src golang-github-aws-aws-sdk-go-dev golang-golang-x-oauth2-dev
+  golang-github-lib-pq-dev golang-github-go-sql-driver-mysql-dev)
 npm_pkgs=(typescript aws-sdk@2 openai @anthropic-ai/sdk @huggingface/hub @huggingface/inference
   @huggingface/transformers@3 langchain @langchain/community @langchain/openai)
 
@@ -83,6 +87,8 @@ if [ $# -eq 0 ]; then
   for go in /usr/share/go-*; do [ -d "$go/src" ] && trees+=("go|$go|") && break; done
   trees+=("ruby|/usr/lib/ruby|")
   [ -d /usr/share/fpcsrc ] && trees+=("pascal|/usr/share/fpcsrc|")
+  for rust in /usr/src/rustc-*; do [ -d "$rust" ] && trees+=("rust|$rust|") && break; done
+  trees+=("gocode|/usr/share/gocode|")
   [ -d "$HOME/.nuget/packages" ] && trees+=("nuget|$HOME/.nuget/packages|")
   [ -d /opt/nuget/packages ] && trees+=("nuget-opt|/opt/nuget/packages|")
 else
