@@ -11,7 +11,8 @@
 #            ansible_collections, which is surveyed on its own:
 #   ansible  the Ansible collections (infrastructure code full of password and token parameters)
 #   npm      node_modules of aws-sdk v2, openai, @anthropic-ai/sdk, @huggingface/{hub,inference,
-#            transformers}, langchain and @langchain/{community,openai}, typescript
+#            transformers}, langchain and @langchain/{community,openai}, typescript, and the SDKs of the
+#            third survey (stripe, twilio, @octokit/rest, firebase-admin, @azure/identity, @aws-sdk v3…)
 #   dotnet   the .NET SDK folder; nuget: the NuGet package caches (~/.nuget/packages, /opt/nuget/packages)
 #   go, ruby, pascal, rust   Debian's Go sources (golang-src), Ruby's standard library and gems
 #            (ruby), Free Pascal's sources (fpc-source), Rust's library sources (rust-src):
@@ -37,7 +38,9 @@ python_pkgs=(python3-torch python3-sklearn python3-scipy python3-pandas python3-
   golang-src ruby fpc-source rust-src golang-github-aws-aws-sdk-go-dev golang-golang-x-oauth2-dev
   golang-github-lib-pq-dev golang-github-go-sql-driver-mysql-dev)
 npm_pkgs=(typescript aws-sdk@2 openai @anthropic-ai/sdk @huggingface/hub @huggingface/inference
-  @huggingface/transformers@3 langchain @langchain/community @langchain/openai)
+  @huggingface/transformers@3 langchain @langchain/community @langchain/openai
+  stripe twilio @octokit/rest firebase-admin @azure/identity @aws-sdk/client-s3 @aws-sdk/credential-providers
+  @slack/web-api @sendgrid/mail mailgun.js @google-cloud/storage)
 
 need=()
 if [ "$timing" != 0 ]; then
